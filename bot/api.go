@@ -1,6 +1,10 @@
 package bot
 
-import "context"
+import (
+	"context"
+
+	"github.com/consentbot/consentbot/storage"
+)
 
 // This file is the contract between the platform-neutral bot and the platform
 // adapters (bot/mattermost, bot/rocketchat, the console). Adapters translate
@@ -52,28 +56,15 @@ const (
 
 // Message is one thing to deliver, queued in the same bbolt transaction as the
 // change it announces (R27). Texts are rendered and neutralised (R26) already.
-type Message struct {
-	ID       uint64 // outbox sequence, per platform, increasing
-	Platform string
-	Kind     string
-	// Channel is the platform channel id; "" means the platform's configured
-	// governance channel.
-	Channel string
-	// Member is the member name, for KindDM (the adapter resolves it through
-	// the identity binding of that platform, see IdentityStore).
-	Member string
-	// Subject is "P3" or "C1" for cards and for posts about an item (adapters
-	// may thread such posts under the item's card).
-	Subject string
-	// Live reports, for a card, whether the item still accepts actions
-	// (buttons / text commands are shown).
-	Live bool
-	// Actions lists the verbs the card offers while Live, e.g. "validate",
-	// "object", "concern", "lift" for a proposal; "vote_yes", "vote_no" for a
-	// cooptation.
-	Actions []string
-	Text    string
-}
+// Fields: ID (outbox sequence, per platform, increasing), Platform, Kind,
+// Channel (platform channel id; "" means the platform's configured governance
+// channel), Member (for KindDM: the member name, resolved through
+// IdentityStore), Subject ("P3"/"C1": cards, and posts about an item that
+// adapters may thread under its card), Live and Actions (a card still accepts
+// "validate", "object", "concern", "lift" / "vote_yes", "vote_no"), Text, and
+// Except (a governance-channel message is not needed in that channel: it was
+// announced there already).
+type Message = storage.Message
 
 // Outbox is where adapters take messages from. Pending returns the oldest
 // undelivered messages of a platform in order; Ack removes one after the

@@ -18,10 +18,9 @@ import (
 // Config is the loaded configuration. The yaml tags name the file keys;
 // the fields without a key (Location, secrets) are filled by Load.
 type Config struct {
-	Language      string `yaml:"language"` // fr | en
-	Timezone      string `yaml:"timezone"` // IANA name, e.g. Europe/Paris
-	// Location is Timezone loaded.
-	Location      *time.Location `yaml:"-"`
+	Language      string         `yaml:"language"` // fr | en
+	Timezone      string         `yaml:"timezone"` // IANA name, e.g. Europe/Paris
+	Location      *time.Location `yaml:"-"`        // Timezone, loaded
 	Database      string         `yaml:"database"`
 	SocialCodeURL string         `yaml:"social_code_url"` // may be empty
 	Rules         Rules          `yaml:"rules"`

@@ -24,8 +24,8 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	var d time.Duration
 	if i := strings.IndexByte(t, 'd'); i > 0 {
-		n, err := strconv.ParseInt(t[:i], 10, 64)
-		if err != nil || n > int64(1<<63-1)/int64(day) {
+		n, err := strconv.ParseUint(t[:i], 10, 63)
+		if err != nil || n > uint64(1<<63-1)/uint64(day) {
 			return 0, badDuration(s)
 		}
 		d, t = time.Duration(n)*day, t[i+1:]

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"strings"
+	"strconv"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -76,8 +76,9 @@ func (l *loader) readFile(c *Config, path string) {
 		return
 	case errors.As(err, &te):
 		// Decoding went on past these; report them and keep the rest.
+		lines := keyLines(data)
 		for _, msg := range te.Errors {
-			l.problemf("%s: %s", path, fileMessage(msg))
+			l.problemf("%s: %s", path, fileMessage(msg, lines))
 		}
 	case err != nil:
 		l.problemf("%s: %v", path, err)
@@ -90,10 +91,16 @@ func (l *loader) readFile(c *Config, path string) {
 	fromFile(c, f)
 }
 
-// fileMessage rewrites yaml.v3's unknown-field message to name the key.
-func fileMessage(msg string) string {
+var lineMessage = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// fileMessage rewrites yaml.v3's messages to name the key: lines maps a
+// line number to the key written there.
+func fileMessage(msg string, lines map[string]string) string {
 	m := unknownField.FindStringSubmatch(msg)
 	if m == nil {
+		if m := lineMessage.FindStringSubmatch(msg); m != nil && lines[m[1]] != "" {
+			return fmt.Sprintf("line %s: %s: %s", m[1], lines[m[1]], m[2])
+		}
 		return msg
 	}
 	prefix, ok := sectionOfType[m[3]]
@@ -168,4 +175,36 @@ func fromFile(c *Config, f fileConfig) {
 	}
 }
 
-var _ = strings.TrimSpace
+// keyLines maps each line number (as text) of data to the path of the key
+// whose value is written there, for messages.
+func keyLines(data []byte) map[string]string {
+	lines := make(map[string]string)
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return lines
+	}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if path != "" {
+					k = path + "." + k
+				}
+				lines[strconv.Itoa(n.Content[i].Line)] = k
+				walk(n.Content[i+1], k)
+			}
+		case yaml.SequenceNode:
+			for _, item := range n.Content {
+				walk(item, path)
+			}
+		case yaml.ScalarNode:
+			if _, ok := lines[strconv.Itoa(n.Line)]; !ok {
+				lines[strconv.Itoa(n.Line)] = path
+			}
+		}
+	}
+	walk(root.Content[0], "")
+	return lines
+}

@@ -1,0 +1,118 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consentbot/consentbot/cooptation"
+	"github.com/consentbot/consentbot/domain"
+	"github.com/consentbot/consentbot/proposals"
+	"github.com/consentbot/consentbot/storage"
+)
+
+// ParseDeadline reads DEADLINE of SPEC §3: "48h", "7d", "2026-12-03" (the end
+// of that day) or "2026-12-03T18:00", in the configured zone. A deadline in
+// the past or more than a year ahead is refused.
+func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	bad := domain.E("err.bad_deadline", "Value", s)
+	var t time.Time
+	switch {
+	case strings.HasSuffix(s, "d") || strings.HasSuffix(s, "j"):
+		n, err := strconv.Atoi(s[:len(s)-1])
+		if err != nil || n <= 0 || n > 366 {
+			return t, bad
+		}
+		t = now.AddDate(0, 0, n)
+	case strings.HasSuffix(s, "h"):
+		n, err := strconv.Atoi(s[:len(s)-1])
+		if err != nil || n <= 0 || n > 366*24 {
+			return t, bad
+		}
+		t = now.Add(time.Duration(n) * time.Hour)
+	default:
+		var err error
+		if t, err = time.ParseInLocation("2006-01-02T15:04", s, loc); err != nil {
+			d, err2 := time.ParseInLocation("2006-01-02", s, loc)
+			if err2 != nil {
+				return t, bad
+			}
+			t = d.AddDate(0, 0, 1) // the end of that day
+		}
+	}
+	if !t.After(now) {
+		return t, domain.E("err.deadline_past")
+	}
+	if t.After(now.AddDate(1, 0, 1)) {
+		return t, bad
+	}
+	return t.UTC(), nil
+}
+
+// ParseDate reads DATE of `log since:`: 2026-01-01 in the configured zone.
+func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	if err != nil {
+		return t, domain.E("err.bad_date", "Value", s)
+	}
+	return t, nil
+}
+
+// applyProposalDeadline is R10, whenever a proposal is touched or ticked.
+func (b *Bot) applyProposalDeadline(tx *storage.Tx, p *proposals.Proposal, now time.Time, platforms []string) error {
+	events := p.CheckDeadline(b.cfg.Rules, now)
+	if len(events) == 0 {
+		return nil
+	}
+	if err := tx.PutProposal(p); err != nil {
+		return err
+	}
+	if err := tx.Append(events...); err != nil {
+		return err
+	}
+	// The one reminder of R10, in the governance channel.
+	text := b.T("post.stalled", map[string]any{"ID": p.Subject(), "Text": p.Text(), "Author": p.Author, "Why": b.pendingReason(tx, p)})
+	if err := queueGovernance(tx, platforms, p.Subject(), text); err != nil {
+		return err
+	}
+	return b.queueCard(tx, p.Subject())
+}
+
+// applyCooptationDeadline is R14's expiry and R16's reminder.
+func (b *Bot) applyCooptationDeadline(tx *storage.Tx, c *cooptation.Cooptation, now time.Time, platforms []string) error {
+	if missing := c.DueReminder(now); len(missing) > 0 {
+		for _, m := range missing {
+			text := b.T("dm.vote_reminder", map[string]any{"ID": c.Subject(), "Candidate": c.Candidate, "Type": b.typeName(c.Type), "Deadline": b.date(c.Deadline), "Trigger": b.cfg.Trigger})
+			if err := queueDM(tx, platforms, m, text); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutCooptation(c); err != nil {
+			return err
+		}
+	}
+	events := c.CheckDeadline(now)
+	if len(events) == 0 {
+		return nil
+	}
+	if err := tx.PutCooptation(c); err != nil {
+		return err
+	}
+	if err := tx.Append(events...); err != nil {
+		return err
+	}
+	text := b.T("post.expired", map[string]any{"ID": c.Subject(), "Candidate": c.Candidate, "Missing": strings.Join(c.Missing(), ", ")})
+	if err := queueGovernance(tx, platforms, c.Subject(), text); err != nil {
+		return err
+	}
+	return b.queueCard(tx, c.Subject())
+}
+
+func queueGovernance(tx *storage.Tx, platforms []string, subject, text string) error {
+	for _, p := range platforms {
+		if err := tx.Queue(Message{Platform: p, Kind: KindPost, Subject: subject, Text: Neutralize(text)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

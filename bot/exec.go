@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/consentbot/consentbot/cooptation"
+	"github.com/consentbot/consentbot/domain"
+	"github.com/consentbot/consentbot/meeting"
+	"github.com/consentbot/consentbot/proposals"
+	"github.com/consentbot/consentbot/storage"
+)
+
+// exec is one command inside its transaction.
+type exec struct {
+	b     *Bot
+	tx    *storage.Tx
+	req   Request
+	cmd   Command
+	now   time.Time
+	actor domain.Member
+
+	private string
+	changed bool
+}
+
+// handler runs a verb. change: it may change state (an Update, announced);
+// marks: a query that records what the asker looked at (for todo).
+type handler struct {
+	run    func(x *exec) error
+	change bool
+	marks  bool
+}
+
+func (x *exec) t(id string, data map[string]any) string { return x.b.T(id, data) }
+
+// reply sets what the asker alone reads.
+func (x *exec) reply(id string, data map[string]any) { x.private = x.t(id, data) }
+
+// identify finds the member behind the platform account (R1). An account is
+// bound to a member by user id after a first match by username, so that a
+// later rename changes nothing and a name left behind is not inherited.
+func (x *exec) identify(bind bool) error {
+	if name, ok := x.tx.MemberOf(x.req.Platform, x.req.UserID); ok {
+		m, found, err := x.tx.Member(name)
+		if err != nil {
+			return err
+		}
+		if found {
+			x.actor = m
+			return nil
+		}
+	}
+	name := domain.NormalizeName(x.req.UserName)
+	m, found, err := x.tx.Member(name)
+	if err != nil {
+		return err
+	}
+	if found {
+		if other, bound := x.tx.UserOf(x.req.Platform, name); !bound || other == x.req.UserID {
+			x.actor = m
+			if bind && !bound && x.req.UserID != "" {
+				return x.tx.Bind(x.req.Platform, x.req.UserID, name)
+			}
+			return nil
+		}
+	}
+	// Not on the roster (or the name belongs to another account): a
+	// non-member, who may still read, ask for help and attach concerns.
+	x.actor = domain.Member{Name: name}
+	return nil
+}
+
+// needMember refuses non-members with how to become one (R1).
+func (x *exec) needMember() error {
+	if !x.actor.IsMember() {
+		return domain.E("err.not_member")
+	}
+	return nil
+}
+
+// record appends events to the log: the command changed state.
+func (x *exec) record(events ...domain.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	x.changed = true
+	return x.tx.Append(events...)
+}
+
+// announce posts text where the command was typed (R25), about subject.
+func (x *exec) announce(subject, text string) error {
+	return x.tx.Queue(Message{Platform: x.req.Platform, Kind: KindPost, Channel: x.req.Channel, Subject: subject, Text: Neutralize(text)})
+}
+
+// governance posts text in the governance channel of every platform; the
+// channel where the command was typed is skipped since it saw it already.
+func (x *exec) governance(subject, text string) error {
+	for _, p := range x.b.platforms(x.req.Platform) {
+		m := Message{Platform: p, Kind: KindPost, Subject: subject, Text: Neutralize(text)}
+		if p == x.req.Platform {
+			m.Except = x.req.Channel
+		}
+		if err := x.tx.Queue(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dm queues a direct message to member on the platform where they are bound,
+// or on every platform when they are bound nowhere yet.
+func (x *exec) dm(member, text string) error {
+	return queueDM(x.tx, x.b.platforms(x.req.Platform), member, text)
+}
+
+func queueDM(tx *storage.Tx, platforms []string, member, text string) error {
+	var targets []string
+	for _, p := range platforms {
+		if _, ok := tx.UserOf(p, member); ok {
+			targets = append(targets, p)
+			break
+		}
+	}
+	if len(targets) == 0 {
+		targets = platforms
+	}
+	for _, p := range targets {
+		if err := tx.Queue(Message{Platform: p, Kind: KindDM, Member: member, Text: Neutralize(text)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// platforms are those that receive governance posts and DMs: the configured
+// ones, or the platform of the request when none is configured (the console).
+func (b *Bot) platforms(origin string) []string {
+	if len(b.cfg.Platforms) > 0 {
+		return b.cfg.Platforms
+	}
+	if origin == "" {
+		return []string{PlatformConsole}
+	}
+	return []string{origin}
+}
+
+// proposal loads Pn and applies its deadline (R10) first, as every touch does.
+func (x *exec) proposal(ref Ref) (*proposals.Proposal, error) {
+	if ref.Kind != 'P' {
+		return nil, domain.E("err.wrong_item", "ID", ref.String(), "Verb", x.cmd.Verb)
+	}
+	p, err := x.tx.Proposal(ref.N)
+	if err != nil {
+		return nil, err
+	}
+	return p, x.b.applyProposalDeadline(x.tx, p, x.now, x.b.platforms(x.req.Platform))
+}
+
+// cooptation loads Cn and applies its deadline (R14) first.
+func (x *exec) cooptation(ref Ref) (*cooptation.Cooptation, error) {
+	if ref.Kind != 'C' {
+		return nil, domain.E("err.wrong_item", "ID", ref.String(), "Verb", x.cmd.Verb)
+	}
+	c, err := x.tx.Cooptation(ref.N)
+	if err != nil {
+		return nil, err
+	}
+	return c, x.b.applyCooptationDeadline(x.tx, c, x.now, x.b.platforms(x.req.Platform))
+}
+
+// card queues the refreshed card of an item at its home.
+func (x *exec) card(subject string) error { return x.b.queueCard(x.tx, subject) }
+
+// meetingError turns the meeting package's user-safe errors into ours.
+func meetingError(err error) error {
+	var me *meeting.Error
+	if errors.As(err, &me) {
+		return &domain.Error{Code: me.Code, Params: me.Params}
+	}
+	return err
+}
+
+// Neutralize keeps users' text from notifying a whole channel (R26): a
+// zero-width joiner after the @ of @channel, @all and @here.
+func Neutralize(s string) string {
+	lower := strings.ToLower(s)
+	if !strings.Contains(lower, "@") {
+		return s
+	}
+	var out strings.Builder
+	for i := 0; i < len(s); i++ {
+		out.WriteByte(s[i])
+		if s[i] != '@' {
+			continue
+		}
+		rest := lower[i+1:]
+		for _, w := range []string{"channel", "all", "here", "everyone"} {
+			if strings.HasPrefix(rest, w) && (len(rest) == len(w) || !isWordByte(rest[len(w)])) {
+				out.WriteString("\u200b")
+				break
+			}
+		}
+	}
+	return out.String()
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}

@@ -1,0 +1,80 @@
+package mattermost
+
+import (
+	"fmt"
+
+	"github.com/consentbot/consentbot/bot"
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// propMsg is set on every post the bot creates, to the outbox message it
+// delivers ("mattermost-42"), so a post created just before a crash can be
+// recognised instead of being posted twice.
+const propMsg = "consentbot_msg"
+
+func msgTag(m bot.Message) string {
+	p := m.Platform
+	if p == "" {
+		p = bot.PlatformMattermost
+	}
+	return fmt.Sprintf("%s-%d", p, m.ID)
+}
+
+// cardAttachments renders the card's buttons: one attachment holding one
+// button per action, none when the item no longer accepts actions (or when no
+// secret is configured, since the clicks would be refused).
+func (a *Adapter) cardAttachments(m bot.Message) []*model.MessageAttachment {
+	if !m.Live || len(m.Actions) == 0 || len(a.cfg.Secret) == 0 {
+		return nil
+	}
+	var actions []*model.PostAction
+	for _, v := range m.Actions {
+		spec, ok := verbs[v]
+		if !ok {
+			a.log.Warn("card action unknown to the adapter, no button", "verb", v, "subject", m.Subject)
+			continue
+		}
+		actions = append(actions, &model.PostAction{
+			Id:    actionID(v),
+			Type:  model.PostActionTypeButton,
+			Name:  a.tx.buttons[v],
+			Style: spec.style,
+			Integration: &model.PostActionIntegration{
+				URL: a.cfg.PublicURL + Prefix + "/actions/" + a.secretPath + "/" + v,
+				Context: map[string]any{
+					"verb":    v,
+					"subject": m.Subject,
+					"sig":     actionSig(a.cfg.Secret, v, m.Subject),
+				},
+			},
+		})
+	}
+	if len(actions) == 0 {
+		return nil
+	}
+	return []*model.MessageAttachment{{Actions: actions}}
+}
+
+// cardPost is a new card.
+func (a *Adapter) cardPost(channelID string, m bot.Message) *model.Post {
+	p := &model.Post{ChannelId: channelID, Message: m.Text}
+	if atts := a.cardAttachments(m); atts != nil {
+		p.AddProp(model.PostPropsAttachments, atts)
+	}
+	return p
+}
+
+// cardPatch rewrites a card in place. Props are replaced as a whole (that is
+// how Mattermost applies a patch), so they are all sent: the buttons while the
+// item is live, none after.
+func (a *Adapter) cardPatch(m bot.Message) *model.PostPatch {
+	msg := m.Text
+	props := model.StringInterface{
+		propMsg:                msgTag(m),
+		model.PostPropsFromBot: "true",
+	}
+	if atts := a.cardAttachments(m); atts != nil {
+		props[model.PostPropsAttachments] = atts
+	}
+	return &model.PostPatch{Message: &msg, Props: &props}
+}

@@ -1,0 +1,89 @@
+package mattermost
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentbot/consentbot/bot"
+)
+
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+const publicURL = "https://bot.example.org"
+
+// env is one adapter wired to fakes on both sides.
+type env struct {
+	a      *Adapter
+	mm     *mmFake
+	h      *fakeHandler
+	out    *fakeOutbox
+	cards  *fakeCards
+	ids    fakeIdentities
+	clock  *fakeClock
+	routes http.Handler // Handler() mounted as the lead will mount it
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{
+		mm:    newMMFake(t),
+		h:     &fakeHandler{},
+		out:   newFakeOutbox(),
+		cards: newFakeCards(),
+		ids:   fakeIdentities{"alice": aliceID},
+		clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+	}
+	e.a = New(Config{
+		URL:               e.mm.srv.URL,
+		Team:              "coop",
+		Channel:           "gouvernance",
+		PublicURL:         publicURL + "/",
+		BotToken:          botToken,
+		CommandToken:      cmdToken,
+		ObjectionMinChars: 20,
+		Language:          "en",
+		Secret:            testSecret,
+	}, Deps{
+		Handler:    e.h,
+		Outbox:     e.out,
+		Cards:      e.cards,
+		Identities: e.ids,
+		Now:        e.clock.Now,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(Prefix+"/", http.StripPrefix(Prefix, e.a.Handler()))
+	e.routes = mux
+	return e
+}
+
+// do sends a request through the mounted handler.
+func (e *env) do(t *testing.T, method, path, contentType, body string, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	e.routes.ServeHTTP(w, r)
+	return w
+}
+
+func body(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	b, err := io.ReadAll(w.Result().Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func msg(id uint64, kind, channel, subject, text string) bot.Message {
+	return bot.Message{ID: id, Platform: bot.PlatformMattermost, Kind: kind, Channel: channel, Subject: subject, Text: text}
+}

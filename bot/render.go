@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consentbot/consentbot/cooptation"
+	"github.com/consentbot/consentbot/domain"
+	"github.com/consentbot/consentbot/meeting"
+	"github.com/consentbot/consentbot/proposals"
+	"github.com/consentbot/consentbot/storage"
+)
+
+// date shows a UTC time in the configured zone and language (R22).
+func (b *Bot) date(t time.Time) string {
+	return meeting.FormatDate(t, b.cfg.Location, b.cfg.Language)
+}
+
+func (b *Bot) typeName(t domain.MemberType) string { return b.T("type."+string(t), nil) }
+
+func (b *Bot) stateName(s string) string { return b.T("state."+s, nil) }
+
+// eventText is the announcement of a logged event. p, when given, adds the
+// proposal's progress.
+func (b *Bot) eventText(ev domain.Event, p *proposals.Proposal) string {
+	data := map[string]any{"Actor": ev.Actor, "ID": ev.Subject, "Text": ev.Text}
+	if p != nil {
+		data["Count"] = len(p.Validations)
+		data["Required"] = b.cfg.Rules.ValidationsRequired
+		data["State"] = b.stateName(string(p.State(b.cfg.Rules)))
+	}
+	return b.T("event."+ev.Kind, data)
+}
+
+// queueCard renders the card of subject and queues it at the item's home.
+func (b *Bot) queueCard(tx *storage.Tx, subject string) error {
+	home, ok, err := tx.Home(subject)
+	if err != nil || !ok {
+		return err
+	}
+	ref, _ := ParseRef(subject)
+	m := Message{Platform: home.Platform, Kind: KindCard, Channel: home.Channel, Subject: subject}
+	if ref.Kind == 'P' {
+		p, err := tx.Proposal(ref.N)
+		if err != nil {
+			return err
+		}
+		m.Text, m.Live = b.proposalCard(p), !p.Closed()
+		if m.Live {
+			m.Actions = []string{"validate", "object", "concern", "lift"}
+		}
+	} else {
+		c, err := tx.Cooptation(ref.N)
+		if err != nil {
+			return err
+		}
+		m.Text, m.Live = b.cooptationCard(c), c.State == cooptation.Open
+		if m.Live {
+			m.Actions = []string{"vote_yes", "vote_no"}
+		}
+	}
+	m.Text = Neutralize(m.Text)
+	return tx.Queue(m)
+}
+
+func (b *Bot) proposalCard(p *proposals.Proposal) string {
+	r := b.cfg.Rules
+	var s strings.Builder
+	topic := ""
+	if p.Topic != "" {
+		topic = " [" + p.Topic + "]"
+	}
+	fmt.Fprintf(&s, "%s%s — %s\n", b.T("card.proposal_title", map[string]any{"ID": p.Subject(), "Author": p.Author}), topic, b.stateName(string(p.State(r))))
+	fmt.Fprintf(&s, "> %s\n", strings.ReplaceAll(p.Text(), "\n", "\n> "))
+	if len(p.Versions) > 1 {
+		s.WriteString(b.T("card.version", map[string]any{"N": len(p.Versions)}) + "\n")
+	}
+	var names []string
+	for _, v := range p.Validations {
+		n := v.By
+		if v.Council {
+			n += " ★"
+		}
+		names = append(names, n)
+	}
+	s.WriteString(b.T("card.validations", map[string]any{"Count": len(p.Validations), "Required": r.ValidationsRequired, "Names": strings.Join(names, ", ")}) + "\n")
+	if proposals.NeedsCouncil(p.Topic) {
+		key := "card.council_missing"
+		if p.HasCouncilValidation() {
+			key = "card.council_ok"
+		}
+		s.WriteString(b.T(key, nil) + "\n")
+	}
+	for _, o := range p.OpenObjections() {
+		s.WriteString(b.T("card.objection", map[string]any{"By": o.By, "Reason": o.Reason}) + "\n")
+	}
+	for _, c := range p.Concerns {
+		s.WriteString(b.T("card.concern", map[string]any{"By": c.By, "Text": c.Text}) + "\n")
+	}
+	switch {
+	case !p.DoneAt.IsZero():
+		s.WriteString(b.T("card.doc", map[string]any{"Doc": p.Doc}) + "\n")
+	case p.WithdrawnAt.IsZero():
+		key := "card.deadline"
+		if p.Stalled(r) {
+			key = "card.stalled"
+		}
+		s.WriteString(b.T(key, map[string]any{"Deadline": b.date(p.Deadline)}) + "\n")
+	}
+	return strings.TrimRight(s.String(), "\n")
+}
+
+func (b *Bot) cooptationCard(c *cooptation.Cooptation) string {
+	var s strings.Builder
+	s.WriteString(b.T("card.cooptation_title", map[string]any{"ID": c.Subject(), "Proposer": c.Proposer, "Candidate": c.Candidate, "Type": b.typeName(c.Type), "State": b.stateName(string(c.State))}) + "\n")
+	if c.Why != "" {
+		fmt.Fprintf(&s, "> %s\n", strings.ReplaceAll(c.Why, "\n", "\n> "))
+	}
+	var yes, no []string
+	for _, v := range c.Votes {
+		if v.Yes {
+			yes = append(yes, v.By)
+		} else {
+			no = append(no, v.By)
+		}
+	}
+	s.WriteString(b.T("card.votes", map[string]any{"Yes": len(yes), "Electors": len(c.Electorate), "Names": strings.Join(yes, ", ")}) + "\n")
+	if len(no) > 0 {
+		s.WriteString(b.T("card.votes_no", map[string]any{"Names": strings.Join(no, ", ")}) + "\n")
+	}
+	if c.State == cooptation.Open {
+		s.WriteString(b.T("card.missing_votes", map[string]any{"Names": strings.Join(c.Missing(), ", "), "Deadline": b.date(c.Deadline)}) + "\n")
+	}
+	return strings.TrimRight(s.String(), "\n")
+}
+
+// pendingReason says exactly why a proposal is not approved yet: missing
+// validations, a missing council validation and who could give it, open
+// objections and by whom.
+func (b *Bot) pendingReason(tx *storage.Tx, p *proposals.Proposal) string {
+	r := b.cfg.Rules
+	var why []string
+	if n := p.MissingValidations(r); n > 0 {
+		why = append(why, b.T("why.validations", map[string]any{"Count": n}))
+	}
+	if proposals.NeedsCouncil(p.Topic) && !p.HasCouncilValidation() {
+		why = append(why, b.T("why.council", map[string]any{"Topic": p.Topic, "Names": strings.Join(councillors(tx, p), ", ")}))
+	}
+	for _, o := range p.OpenObjections() {
+		why = append(why, b.T("why.objection", map[string]any{"By": o.By, "Reason": o.Reason}))
+	}
+	return strings.Join(why, "\n")
+}
+
+// councillors are the council members who could still give R3's validation.
+func councillors(tx *storage.Tx, p *proposals.Proposal) []string {
+	roster, _ := tx.Members()
+	var out []string
+	for _, m := range roster {
+		if m.Council && m.Votes() && m.Name != p.Author && !p.ValidatedBy(m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}

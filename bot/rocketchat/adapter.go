@@ -1,0 +1,147 @@
+package rocketchat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/rocketchat/ddp"
+)
+
+// Config is the Rocket.Chat section of the configuration.
+type Config struct {
+	URL     string // https://chat.example.org
+	Channel string // governance channel name, used for Messages with Channel ""
+	// UserID and Token are the bot's personal access token (preferred).
+	UserID, Token string
+	// User and Password are used when Token is empty, and to log in again
+	// when the token is refused.
+	User, Password string
+	// BotName is the bot's username, for @-mentions; asked from the server
+	// (GET me) when empty.
+	BotName string
+}
+
+// Deps are what the adapter needs from the bot.
+type Deps struct {
+	Handler    bot.Handler
+	Outbox     bot.Outbox
+	Cards      bot.CardStore
+	Identities bot.IdentityStore
+	Logger     *slog.Logger
+	// Now is the wall clock, compared with server timestamps when catching up
+	// after a reconnect. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Adapter connects one bot to one Rocket.Chat server.
+type Adapter struct {
+	cfg  Config
+	deps Deps
+	log  *slog.Logger
+	rest *restClient
+	seen *seenSet
+
+	wsURL         string
+	ddpOpts       ddp.Options
+	reconnect     backoff // between DDP sessions
+	redeliver     backoff // per outbox channel
+	pollEvery     time.Duration
+	catchUpMargin time.Duration
+
+	mu       sync.Mutex
+	botID    string
+	botName  string
+	state    error     // nil while subscribed; why not otherwise
+	cursor   time.Time // newest message timestamp seen (server clock)
+	sessions int       // DDP sessions that reached "subscribed"
+	govRoom  string
+	dmRooms  map[string]string // username -> direct room id
+}
+
+var errNotConnected = errors.New("rocketchat: not connected yet")
+
+// New builds an adapter. Nothing happens on the network until Run.
+func New(cfg Config, deps Deps) *Adapter {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	base := strings.TrimRight(cfg.URL, "/")
+	ws := base + "/websocket"
+	if rest, ok := strings.CutPrefix(ws, "http"); ok {
+		ws = "ws" + rest // http -> ws, https -> wss
+	}
+	log := deps.Logger.With("platform", bot.PlatformRocketChat)
+	return &Adapter{
+		cfg:  cfg,
+		deps: deps,
+		log:  log,
+		rest: &restClient{
+			base:     base + "/api/v1/",
+			http:     &http.Client{Timeout: 30 * time.Second},
+			retry:    backoff{Base: 250 * time.Millisecond, Max: 5 * time.Second},
+			attempts: 5,
+			maxWait:  2 * time.Minute,
+			sleep:    sleep,
+			now:      deps.Now,
+			log:      log,
+			user:     cfg.User,
+			password: cfg.Password,
+			userID:   cfg.UserID,
+			token:    cfg.Token,
+		},
+		seen:          newSeenSet(4096),
+		wsURL:         ws,
+		reconnect:     backoff{Base: time.Second, Max: time.Minute},
+		redeliver:     backoff{Base: time.Second, Max: 5 * time.Minute},
+		pollEvery:     30 * time.Second,
+		catchUpMargin: 10 * time.Second,
+		botName:       cfg.BotName,
+		state:         errNotConnected,
+		dmRooms:       make(map[string]string),
+	}
+}
+
+// Run receives commands and delivers the outbox until ctx ends, reconnecting
+// as needed. It returns nil once ctx is cancelled.
+func (a *Adapter) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.runInbound(ctx) })
+	wg.Go(func() { a.runDelivery(ctx) })
+	wg.Wait()
+	return nil
+}
+
+// Ready reports whether the adapter is logged in and subscribed, for /readyz.
+func (a *Adapter) Ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.state != nil {
+		return fmt.Errorf("rocketchat: not ready: %w", a.state)
+	}
+	return nil
+}
+
+func (a *Adapter) setState(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.state = err
+}
+
+func (a *Adapter) identity() (id, name string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.botID, a.botName
+}

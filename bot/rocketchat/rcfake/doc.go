@@ -1,0 +1,12 @@
+// Package rcfake is a fake Rocket.Chat server for tests. It speaks the DDP
+// (websocket at /websocket) and REST (/api/v1) wire formats recorded in the
+// chat-platforms brief §2.7, and has knobs to inject user messages, edits,
+// system messages and thread replies, drop or silence sockets, and fail the
+// next REST calls with 5xx or 429.
+//
+// It is faithful where an adapter can go wrong: stream events are only sent
+// to logged-in connections whose user is in the room, and only after an
+// "added" for the subscription (the server needs useCollection=true); a new
+// socket is a new session that must log in again; dates are {"$date":ms} on
+// DDP and ISO-8601 strings on REST; a message _id can be used only once.
+package rcfake

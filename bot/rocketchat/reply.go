@@ -1,0 +1,25 @@
+package rocketchat
+
+import "context"
+
+// replyPrivately sends a Response.Private to the asker. Rocket.Chat has no
+// ephemeral messages for bots, so it goes by direct message; a command typed
+// in the direct room is answered there, in its thread if it had one.
+//
+// The reply's id is derived from the command's id, so a retried post is
+// never shown twice. Replies are not in the outbox (they change no state):
+// after the REST client's retries a failure is logged and dropped.
+func (a *Adapter) replyPrivately(ctx context.Context, m rcMessage, room roomContext, text string) {
+	rid, tmid := m.RoomID, m.ThreadID
+	if room.RoomType != "d" {
+		var err error
+		if rid, err = a.directRoom(ctx, m.User.Username); err != nil {
+			a.log.Error("rocketchat_reply_failed", "user", m.User.ID, "err", err)
+			return
+		}
+		tmid = ""
+	}
+	if err := a.sendMessage(ctx, replyID(m.ID), rid, tmid, text); err != nil {
+		a.log.Error("rocketchat_reply_failed", "user", m.User.ID, "err", err)
+	}
+}

@@ -1,0 +1,204 @@
+package rocketchat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/rocketchat/ddp"
+)
+
+// A session lasting this long resets the reconnect backoff.
+const stableSession = time.Minute
+
+// runInbound keeps a DDP session alive until ctx ends: dial, log in,
+// subscribe, catch up, read; on any failure wait and start over. Logging in
+// again on every new socket is the point: the SDK's DDP client re-subscribes
+// without it and silently stops receiving.
+func (a *Adapter) runInbound(ctx context.Context) {
+	failures := 0
+	for {
+		start := a.deps.Now()
+		err := a.session(ctx)
+		if ctx.Err() != nil {
+			a.setState(ctx.Err())
+			return
+		}
+		a.setState(err)
+		if a.deps.Now().Sub(start) > stableSession {
+			failures = 0
+		}
+		wait := a.reconnect.delay(failures)
+		failures++
+		a.log.Warn("rocketchat_disconnected", "err", err, "retry_in", wait)
+		if sleep(ctx, wait) != nil {
+			a.setState(ctx.Err())
+			return
+		}
+	}
+}
+
+// session runs one DDP connection to its end and returns why it ended.
+func (a *Adapter) session(ctx context.Context) error {
+	conn, err := ddp.Dial(ctx, a.wsURL, a.ddpOpts)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := a.login(ctx, conn); err != nil {
+		return err
+	}
+	// useCollection=true: the server only streams events after an "added".
+	if err := conn.Subscribe(ctx, "stream-room-messages", "__my_messages__", true); err != nil {
+		return fmt.Errorf("rocketchat: subscribe: %w", err)
+	}
+	a.mu.Lock()
+	catchUp := a.sessions > 0
+	since := a.cursor.Add(-a.catchUpMargin)
+	if a.sessions == 0 && a.cursor.IsZero() {
+		a.cursor = a.deps.Now()
+	}
+	a.sessions++
+	a.mu.Unlock()
+	if catchUp {
+		// Subscribed first, then caught up: nothing falls between the two,
+		// and the overlap is removed by the seen set.
+		if err := a.catchUp(ctx, conn, since); err != nil {
+			return err
+		}
+	}
+	a.setState(nil)
+	a.log.Info("rocketchat_subscribed", "session", conn.Session())
+	for {
+		ev, err := conn.Next(ctx)
+		if err != nil {
+			return err
+		}
+		a.onEvent(ctx, ev)
+	}
+}
+
+// login logs the new socket in with the token, getting one first (or again)
+// from the password when needed.
+func (a *Adapter) login(ctx context.Context, conn *ddp.Conn) error {
+	if _, tok := a.rest.credentials(); tok == "" {
+		if err := a.rest.login(ctx); err != nil {
+			return err
+		}
+	}
+	_, tok := a.rest.credentials()
+	res, err := conn.LoginResume(ctx, tok)
+	var derr *ddp.Error
+	if err != nil && errors.As(err, &derr) && a.cfg.User != "" {
+		if lerr := a.rest.login(ctx); lerr != nil {
+			return fmt.Errorf("%w (password login: %v)", err, lerr)
+		}
+		_, tok = a.rest.credentials()
+		res, err = conn.LoginResume(ctx, tok)
+	}
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.botID = res.UserID
+	a.rest.mu.Lock()
+	a.rest.userID = cmpOr(a.rest.userID, res.UserID)
+	a.rest.mu.Unlock()
+	name := a.botName
+	a.mu.Unlock()
+	if name == "" {
+		var me rcUser
+		if err := a.rest.get(ctx, "me", nil, &me); err != nil {
+			return fmt.Errorf("rocketchat: who am I: %w", err)
+		}
+		a.mu.Lock()
+		a.botName = me.Username
+		a.mu.Unlock()
+	}
+	return nil
+}
+
+// catchUp handles what was said in the bot's rooms since a time, oldest
+// first, before any event received after the new subscription.
+func (a *Adapter) catchUp(ctx context.Context, conn *ddp.Conn, since time.Time) error {
+	raw, err := conn.Call(ctx, "rooms/get")
+	if err != nil {
+		return fmt.Errorf("rocketchat: catch up: rooms: %w", err)
+	}
+	var rooms []rcRoom
+	if err := json.Unmarshal(raw, &rooms); err != nil {
+		return fmt.Errorf("rocketchat: catch up: rooms: %w", err)
+	}
+	participant := true
+	for _, r := range rooms {
+		raw, err := conn.Call(ctx, "loadMissedMessages", r.ID, ejson(since))
+		if err != nil {
+			return fmt.Errorf("rocketchat: catch up %s: %w", r.ID, err)
+		}
+		var msgs []rcMessage
+		if json.Unmarshal(raw, &msgs) != nil {
+			continue // false: no access any more
+		}
+		slices.SortStableFunc(msgs, func(x, y rcMessage) int { return x.TS.Compare(y.TS.Time) })
+		for _, m := range msgs {
+			a.consider(ctx, m, roomContext{RoomParticipant: &participant, RoomType: r.Type, RoomName: r.Name})
+		}
+	}
+	return nil
+}
+
+// onEvent handles one stream event from the subscription.
+func (a *Adapter) onEvent(ctx context.Context, ev ddp.Event) {
+	if ev.Msg != "changed" || ev.Collection != "stream-room-messages" {
+		return
+	}
+	var f streamFields
+	if err := json.Unmarshal(ev.Fields, &f); err != nil || f.EventName != "__my_messages__" || len(f.Args) == 0 {
+		return
+	}
+	var m rcMessage
+	if err := json.Unmarshal(f.Args[0], &m); err != nil {
+		a.log.Warn("rocketchat_bad_message", "err", err)
+		return
+	}
+	var room roomContext
+	if len(f.Args) > 1 {
+		json.Unmarshal(f.Args[1], &room)
+	}
+	a.consider(ctx, m, room)
+}
+
+// consider handles a message once: dedupe, decide, ask the bot, answer.
+func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
+	if m.ID == "" {
+		return
+	}
+	a.mu.Lock()
+	if m.TS.After(a.cursor) {
+		a.cursor = m.TS.Time
+	}
+	a.mu.Unlock()
+	if !a.seen.add(m.ID) {
+		return
+	}
+	botID, botName := a.identity()
+	text, ok := command(m, room, botID, botName)
+	if !ok {
+		return
+	}
+	a.log.Debug("rocketchat_command", "room", m.RoomID, "user", m.User.ID, "message", m.ID)
+	resp := a.deps.Handler.Handle(ctx, bot.Request{
+		Platform: bot.PlatformRocketChat,
+		Channel:  m.RoomID,
+		UserID:   m.User.ID,
+		UserName: m.User.Username,
+		Text:     text,
+	})
+	if resp.Private != "" {
+		a.replyPrivately(ctx, m, room, resp.Private)
+	}
+}
