@@ -114,6 +114,7 @@ func (b *Bot) Handle(ctx context.Context, r Request) Response {
 	if err != nil {
 		return b.refuse(err)
 	}
+	resp.Private = Neutralize(resp.Private)
 	return resp
 }
 
@@ -125,7 +126,7 @@ func (b *Bot) refuse(err error) Response {
 			verb, _ := e.Params["Verb"].(string)
 			e.Params["Usage"] = b.cfg.Trigger + " " + b.T("usage."+verb, nil)
 		}
-		return Response{Private: b.T(e.Code, e.Params), Refused: !e.NoOp}
+		return Response{Private: Neutralize(b.T(e.Code, e.Params)), Refused: !e.NoOp}
 	}
 	b.log.Error("command failed", "err", err)
 	return Response{Private: b.T("err.internal", nil), Refused: true}

@@ -18,6 +18,9 @@ var errNoAccount = errors.New("mattermost: member has no known account")
 
 // deliver sends one message to Mattermost.
 func (a *Adapter) deliver(ctx context.Context, m bot.Message, d *destState) error {
+	if m.Kind != bot.KindDM && m.Channel == "" && m.Except != "" && m.Except == a.govID {
+		return nil // already announced in the governance channel itself
+	}
 	switch m.Kind {
 	case bot.KindCard:
 		return a.deliverCard(ctx, m, a.channelOf(m), d)

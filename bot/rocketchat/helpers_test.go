@@ -32,9 +32,11 @@ type env struct {
 	cards   *memCards
 }
 
-// newEnv starts a fake server and an adapter with short timings; change
-// cfg or the adapter with the options before it runs.
-func newEnv(t *testing.T, fn func(bot.Request) bot.Response, opts ...func(*Config, *Adapter)) *env {
+// newEnv starts a fake server and an adapter with short timings; opts may
+// change the configuration or the adapter before it runs.
+// handler, when not nil, builds the bot's behaviour from the outbox it
+// queues announcements in.
+func newEnv(t *testing.T, handler func(*memOutbox) func(bot.Request) bot.Response, opts ...func(*Config, *Adapter)) *env {
 	t.Helper()
 	srv := rcfake.New()
 	t.Cleanup(srv.Close)
@@ -45,9 +47,12 @@ func newEnv(t *testing.T, fn func(bot.Request) bot.Response, opts ...func(*Confi
 	srv.AddRoom(rcfake.Room{ID: govRoom, Name: "gouvernance", Type: "c", Members: []string{botID, aliceID, bobID}})
 	srv.AddRoom(rcfake.Room{ID: noBot, Name: "private", Type: "p", Members: []string{aliceID, bobID}})
 
-	e := &env{srv: srv, handler: &recordingHandler{fn: fn}, outbox: newMemOutbox(), cards: &memCards{}}
+	e := &env{srv: srv, handler: &recordingHandler{}, outbox: newMemOutbox(), cards: &memCards{}}
+	if handler != nil {
+		e.handler.fn = handler(e.outbox)
+	}
 	cfg := Config{URL: srv.URL, Channel: "gouvernance", UserID: botID, Token: "bot-token", BotName: botName}
-	level := slog.LevelWarn
+	level := slog.LevelError + 4 // silent: failures are part of the tests
 	if testing.Verbose() {
 		level = slog.LevelDebug
 	}

@@ -23,11 +23,7 @@ func announce(out *memOutbox) func(bot.Request) bot.Response {
 }
 
 func newAnnouncingEnv(t *testing.T, opts ...func(*Config, *Adapter)) *env {
-	out := newMemOutbox()
-	e := newEnv(t, announce(out), opts...)
-	e.outbox = out
-	e.a.deps.Outbox = out
-	return e
+	return newEnv(t, announce, opts...)
 }
 
 func TestR25_CommandInChannel_PublicAnnouncementAndPrivateReplyByDM(t *testing.T) {

@@ -14,12 +14,15 @@ func (a *Adapter) replyPrivately(ctx context.Context, m rcMessage, room roomCont
 	if room.RoomType != "d" {
 		var err error
 		if rid, err = a.directRoom(ctx, m.User.Username); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
 			a.log.Error("rocketchat_reply_failed", "user", m.User.ID, "err", err)
 			return
 		}
 		tmid = ""
 	}
-	if err := a.sendMessage(ctx, replyID(m.ID), rid, tmid, text); err != nil {
+	if err := a.sendMessage(ctx, replyID(m.ID), rid, tmid, text); err != nil && ctx.Err() == nil {
 		a.log.Error("rocketchat_reply_failed", "user", m.User.ID, "err", err)
 	}
 }

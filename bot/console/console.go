@@ -1,0 +1,158 @@
+// Package console provides the bot in a terminal: each line read is a message
+// from the current user, `:as NAME` switches user, `:wait DURATION` moves the
+// clock and runs what came due. It is the simplest adapter, and the one the
+// README's walk-through and the whole-program tests drive.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/config"
+)
+
+// Clock is the console's movable clock.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now reads the clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Bot is what the console drives.
+type Bot interface {
+	bot.Handler
+	Tick(now time.Time) (int, error)
+}
+
+// Console is one terminal session.
+type Console struct {
+	Bot    Bot
+	Outbox bot.Outbox
+	Clock  *Clock
+	User   string
+	Out    io.Writer
+}
+
+// PrivatePrefix marks replies only the sender would see (SPEC §4).
+const PrivatePrefix = "(only you) "
+
+// Run reads commands until in ends or ctx is cancelled.
+func (c *Console) Run(ctx context.Context, in io.Reader) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := c.Line(ctx, sc.Text()); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// Line handles one line of input.
+func (c *Console) Line(ctx context.Context, line string) error {
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+		return nil
+	case strings.HasPrefix(trimmed, ":as"):
+		name := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(trimmed, ":as")), "@")
+		if name == "" {
+			fmt.Fprintln(c.Out, "usage: :as NAME")
+			return nil
+		}
+		c.User = strings.ToLower(name)
+		fmt.Fprintf(c.Out, "— you are now %s\n", c.User)
+		return nil
+	case strings.HasPrefix(trimmed, ":wait"):
+		d, err := config.ParseDuration(strings.TrimSpace(strings.TrimPrefix(trimmed, ":wait")))
+		if err != nil || d <= 0 {
+			fmt.Fprintln(c.Out, "usage: :wait DURATION (e.g. :wait 7d, :wait 36h)")
+			return nil
+		}
+		return c.wait(d)
+	case strings.HasPrefix(trimmed, "/consent"):
+		text := strings.TrimPrefix(trimmed, "/consent")
+		if text != "" && text[0] != ' ' && text[0] != '\t' {
+			break
+		}
+		resp := c.Bot.Handle(ctx, bot.Request{Platform: bot.PlatformConsole, Channel: "console", UserID: c.User, UserName: c.User, Text: text})
+		if resp.Private != "" {
+			fmt.Fprintln(c.Out, PrivatePrefix+indent(resp.Private))
+		}
+		return c.Deliver()
+	}
+	fmt.Fprintln(c.Out, PrivatePrefix+"commands start with /consent (try /consent help); :as NAME, :wait DURATION")
+	return nil
+}
+
+// wait moves the clock in steps of at most an hour, ticking at each, so that
+// reminders fall in order and at their own time.
+func (c *Console) wait(d time.Duration) error {
+	for d > 0 {
+		step := min(d, time.Hour)
+		c.Clock.Advance(step)
+		d -= step
+		if _, err := c.Bot.Tick(c.Clock.Now()); err != nil {
+			return err
+		}
+		if err := c.Deliver(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(c.Out, "— it is now %s\n", c.Clock.Now().Format(time.RFC3339))
+	return nil
+}
+
+// Deliver prints and acknowledges what the bot queued for the console.
+func (c *Console) Deliver() error {
+	for {
+		msgs, err := c.Outbox.Pending(bot.PlatformConsole, 100)
+		if err != nil || len(msgs) == 0 {
+			return err
+		}
+		for _, m := range msgs {
+			// The console is its own governance channel: a message that
+			// was already shown there is not shown twice.
+			skip := m.Channel == "" && m.Except == "console"
+			switch {
+			case skip:
+			case m.Kind == bot.KindCard:
+				fmt.Fprintf(c.Out, "[card %s] %s\n", m.Subject, indent(m.Text))
+			case m.Kind == bot.KindDM:
+				fmt.Fprintf(c.Out, "(dm to %s) %s\n", m.Member, indent(m.Text))
+			default:
+				fmt.Fprintf(c.Out, "%s\n", indent(m.Text))
+			}
+			if err := c.Outbox.Ack(bot.PlatformConsole, m.ID); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n    ") }
