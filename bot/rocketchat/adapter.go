@@ -80,7 +80,7 @@ func New(cfg Config, deps Deps) *Adapter {
 	if rest, ok := strings.CutPrefix(ws, "http"); ok {
 		ws = "ws" + rest // http -> ws, https -> wss
 	}
-	log := deps.Logger.With("platform", bot.PlatformRocketChat)
+	log := deps.Logger
 	return &Adapter{
 		cfg:  cfg,
 		deps: deps,
@@ -116,7 +116,9 @@ func New(cfg Config, deps Deps) *Adapter {
 func (a *Adapter) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runInbound(ctx) })
-	wg.Go(func() { a.runDelivery(ctx) })
+	if a.deps.Outbox != nil {
+		wg.Go(func() { a.runDelivery(ctx) })
+	}
 	wg.Wait()
 	return nil
 }

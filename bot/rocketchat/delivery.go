@@ -2,7 +2,6 @@ package rocketchat
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/consentbot/consentbot/bot"
@@ -124,10 +123,25 @@ func earliest(a, b time.Time) time.Time {
 
 // deliver carries out one outbox message.
 func (a *Adapter) deliver(ctx context.Context, m bot.Message) error {
+	if m.Kind != bot.KindDM && m.Channel == "" && m.Except != "" {
+		gov, err := a.governanceRoom(ctx)
+		if err != nil {
+			return err
+		}
+		if gov == m.Except {
+			return nil // typed in the governance channel: announced there already
+		}
+	}
 	switch m.Kind {
 	case bot.KindCard:
 		return a.deliverCard(ctx, m)
-	case bot.KindPost:
+	case bot.KindDM:
+		rid, err := a.memberRoom(ctx, m.Member)
+		if err != nil {
+			return err
+		}
+		return a.sendMessage(ctx, outboxID(m), rid, "", m.Text)
+	default: // KindPost, and any kind unknown to this version, as a plain post
 		rid, err := a.room(ctx, m.Channel)
 		if err != nil {
 			return err
@@ -141,14 +155,6 @@ func (a *Adapter) deliver(ctx context.Context, m bot.Message) error {
 			}
 		}
 		return a.sendMessage(ctx, outboxID(m), rid, tmid, m.Text)
-	case bot.KindDM:
-		rid, err := a.memberRoom(ctx, m.Member)
-		if err != nil {
-			return err
-		}
-		return a.sendMessage(ctx, outboxID(m), rid, "", m.Text)
-	default:
-		return fmt.Errorf("rocketchat: outbox message %d: unknown kind %q", m.ID, m.Kind)
 	}
 }
 

@@ -171,3 +171,15 @@ func TestRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+func TestGovernancePostSkippedWhereItWasAlreadyAnnounced(t *testing.T) {
+	e := newEnv(t, nil)
+	e.outbox.add(
+		bot.Message{Kind: bot.KindPost, Text: "typed in the governance channel", Except: govRoom},
+		bot.Message{Kind: bot.KindPost, Text: "typed in general", Except: general},
+	)
+	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	if diff := cmp.Diff([]string{"typed in general"}, e.botTexts(govRoom)); diff != "" {
+		t.Errorf("governance channel (-want +got):\n%s", diff)
+	}
+}
