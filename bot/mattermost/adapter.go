@@ -65,7 +65,8 @@ type Adapter struct {
 	mu         sync.Mutex
 	botUserID  string
 	govID      string
-	dmChannel  map[string]string // member → direct channel id
+	govErr     error             // why govID is still unknown
+	dmChannel  map[string]string // user id → direct channel id with the bot
 	userByName map[string]userLookup
 	dests      map[string]*destState
 }
@@ -90,7 +91,7 @@ func New(cfg Config, deps Deps) *Adapter {
 	return &Adapter{
 		cfg:          cfg,
 		deps:         deps,
-		log:          log.With("platform", bot.PlatformMattermost),
+		log:          log,
 		now:          now,
 		api:          newClient4Wire(cfg.URL, cfg.BotToken),
 		tx:           textsFor(cfg.Language),

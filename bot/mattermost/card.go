@@ -55,9 +55,20 @@ func (a *Adapter) cardAttachments(m bot.Message) []*model.MessageAttachment {
 	return []*model.MessageAttachment{{Actions: actions}}
 }
 
+// fit cuts a text Mattermost would refuse as too long (a refused post would
+// otherwise hold its channel's queue forever).
+func (a *Adapter) fit(m bot.Message) string {
+	r := []rune(m.Text)
+	if len(r) <= model.PostMessageMaxRunesV2 {
+		return m.Text
+	}
+	a.log.Warn("message too long for Mattermost, cut", "msg_id", m.ID, "runes", len(r))
+	return string(r[:model.PostMessageMaxRunesV2-1]) + "…"
+}
+
 // cardPost is a new card.
 func (a *Adapter) cardPost(channelID string, m bot.Message) *model.Post {
-	p := &model.Post{ChannelId: channelID, Message: m.Text}
+	p := &model.Post{ChannelId: channelID, Message: a.fit(m)}
 	if atts := a.cardAttachments(m); atts != nil {
 		p.AddProp(model.PostPropsAttachments, atts)
 	}
@@ -68,7 +79,7 @@ func (a *Adapter) cardPost(channelID string, m bot.Message) *model.Post {
 // how Mattermost applies a patch), so they are all sent: the buttons while the
 // item is live, none after.
 func (a *Adapter) cardPatch(m bot.Message) *model.PostPatch {
-	msg := m.Text
+	msg := a.fit(m)
 	props := model.StringInterface{
 		propMsg:                msgTag(m),
 		model.PostPropsFromBot: "true",

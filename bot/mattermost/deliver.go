@@ -83,12 +83,12 @@ func (a *Adapter) deliverPost(ctx context.Context, m bot.Message, ch string, d *
 			root = id
 		}
 	}
-	_, err := a.createOnce(ctx, &model.Post{ChannelId: ch, RootId: root, Message: m.Text}, m, d)
+	_, err := a.createOnce(ctx, &model.Post{ChannelId: ch, RootId: root, Message: a.fit(m)}, m, d)
 	if root != "" && isClientError(err) {
 		// The card was probably deleted: a thread reply is refused, a plain
 		// post still says it.
 		a.log.Info("thread reply refused, posting without thread", "subject", m.Subject, "err", err)
-		_, err = a.createOnce(ctx, &model.Post{ChannelId: ch, Message: m.Text}, m, d)
+		_, err = a.createOnce(ctx, &model.Post{ChannelId: ch, Message: a.fit(m)}, m, d)
 	}
 	return err
 }

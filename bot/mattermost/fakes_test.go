@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -37,6 +38,8 @@ type fakeOutbox struct {
 	msgs   []bot.Message // pending, in order
 	acked  []uint64
 	notify chan struct{}
+	// ackFails makes the next Acks fail, as a storage error would.
+	ackFails int
 }
 
 func newFakeOutbox(msgs ...bot.Message) *fakeOutbox {
@@ -75,6 +78,10 @@ func (o *fakeOutbox) Pending(platform string, max int) ([]bot.Message, error) {
 func (o *fakeOutbox) Ack(platform string, id uint64) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.ackFails > 0 {
+		o.ackFails--
+		return errors.New("disk full")
+	}
 	for i, m := range o.msgs {
 		if m.Platform == platform && m.ID == id {
 			o.msgs = append(o.msgs[:i], o.msgs[i+1:]...)

@@ -42,6 +42,7 @@ type mmFake struct {
 	users   map[string]string // username → id
 	dialogs []model.OpenDialogRequest
 	cmds    []*model.Command
+	down    map[string]int // channel id → status its posts get
 }
 
 type failure struct {
@@ -56,6 +57,7 @@ func newMMFake(t *testing.T) *mmFake {
 		fail:  map[string][]failure{},
 		posts: map[string]*model.Post{},
 		users: map[string]string{"alice": aliceID, "bob": bobID},
+		down:  map[string]int{},
 	}
 	mux := http.NewServeMux()
 	route := func(pattern string, h func(w http.ResponseWriter, r *http.Request)) {
@@ -102,6 +104,10 @@ func newMMFake(t *testing.T) *mmFake {
 		f.decode(r, &p)
 		if p.ChannelId == "" || p.Message == "" || p.Id != "" || p.UserId != "" {
 			f.t.Errorf("mmfake: create post: channel_id=%q message=%q id=%q user_id=%q", p.ChannelId, p.Message, p.Id, p.UserId)
+		}
+		if st := f.down[p.ChannelId]; st != 0 {
+			f.appError(w, st, 0)
+			return
 		}
 		if p.RootId != "" && f.posts[p.RootId] == nil {
 			f.appError(w, 400, 0)
@@ -217,6 +223,20 @@ func (f *mmFake) failNext(pattern string, fl ...failure) {
 	f.fail[pattern] = append(f.fail[pattern], fl...)
 }
 
+func (f *mmFake) setDown(channelID string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down[channelID] = status
+}
+
+// addPost stores a post as if an earlier process had created it.
+func (f *mmFake) addPost(p *model.Post) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.store(p)
+	return p.Id
+}
+
 func (f *mmFake) store(p *model.Post) {
 	p.Id = fmt.Sprintf("post%022d", len(f.order)+1)
 	p.UserId = botID
@@ -287,4 +307,10 @@ func (f *mmFake) openedDialogs() []model.OpenDialogRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.dialogs)
+}
+
+func (f *mmFake) commands() []*model.Command {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.cmds)
 }

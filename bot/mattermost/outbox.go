@@ -3,6 +3,7 @@ package mattermost
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/consentbot/consentbot/bot"
@@ -92,17 +93,20 @@ func (a *Adapter) pass(ctx context.Context) time.Duration {
 			if ctx.Err() != nil {
 				break
 			}
-			if m.Kind != bot.KindDM && m.Channel == "" && a.govID == "" && !stopped[govKey] && !holdChannels {
-				if err := a.resolveGovernance(ctx); err != nil {
+			if m.Kind != bot.KindDM && m.Channel == "" && a.govID == "" && !stopped[govKey] {
+				if !a.dest(govKey).next.After(a.now()) {
+					a.govErr = a.resolveGovernance(ctx)
+				}
+				if a.govID == "" {
 					stopped[govKey] = true
 					// While the governance channel id is unknown, any other
-					// channel might be it: hold them all unless Mattermost
+					// channel might be it: hold them all, unless Mattermost
 					// answered that the name does not exist.
-					holdChannels = !isClientError(err)
+					holdChannels = !isClientError(a.govErr)
 				}
 			}
 			key := a.destKey(m)
-			if stopped[key] || (holdChannels && key != "" && key[:3] == "ch:") || a.dest(key).next.After(a.now()) {
+			if stopped[key] || (holdChannels && strings.HasPrefix(key, "ch:")) || a.dest(key).next.After(a.now()) {
 				stopped[key] = true
 				skipped++
 				continue
@@ -213,5 +217,6 @@ func (a *Adapter) resolveGovernance(ctx context.Context) error {
 		return err
 	}
 	a.govID = id
+	a.dests[govKey] = &destState{}
 	return nil
 }

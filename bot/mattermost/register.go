@@ -20,6 +20,9 @@ func Register(ctx context.Context, cfg Config) (commandToken string, err error) 
 }
 
 func register(ctx context.Context, api wire, cfg Config) (string, error) {
+	if !strings.HasPrefix(cfg.PublicURL, "http://") && !strings.HasPrefix(cfg.PublicURL, "https://") {
+		return "", fmt.Errorf("mattermost: register: public URL %q is not http(s)", cfg.PublicURL)
+	}
 	me, err := api.me(ctx)
 	if err != nil {
 		return "", err
