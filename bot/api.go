@@ -94,3 +94,11 @@ type IdentityStore interface {
 	// UserOf returns the platform user id bound to member, if any.
 	UserOf(platform, member string) (userID string, ok bool, err error)
 }
+
+// MarkStore keeps small values adapters need across restarts, such as the
+// time of the last chat message handled, so that commands said while the bot
+// was stopped are caught up.
+type MarkStore interface {
+	Mark(name string) (string, error)
+	SetMark(name, value string) error
+}

@@ -13,6 +13,7 @@
 //	meta/
 //	    schema            → uint64 schema version (see migrate.go)
 //	    secrets/<name>    → random key (adapter HMAC keys)
+//	    marks/<name>      → a value an adapter keeps across restarts (catch-up point)
 //	members/<name>        → memberRecord
 //	identities/<platform>/
 //	    users/<user id>   → member name

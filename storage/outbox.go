@@ -109,3 +109,29 @@ func (db *DB) SetCard(platform, channel, subject, postID string) error {
 }
 
 func cardKey(channel, subject string) []byte { return []byte(channel + "\x00" + subject) }
+
+var keyMarks = []byte("marks")
+
+// Mark returns a value an adapter remembers across restarts (e.g. the time of
+// the last chat message it handled, to catch up from there).
+func (db *DB) Mark(name string) (string, error) {
+	var out string
+	err := db.View(func(tx *Tx) error {
+		if b := tx.tx.Bucket(bucketMeta).Bucket(keyMarks); b != nil {
+			out = string(b.Get([]byte(name)))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetMark stores a value for Mark.
+func (db *DB) SetMark(name, value string) error {
+	return db.bolt.Update(func(btx *bolt.Tx) error {
+		b, err := btx.Bucket(bucketMeta).CreateBucketIfNotExists(keyMarks)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(name), []byte(value))
+	})
+}
