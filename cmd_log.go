@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,24 +35,21 @@ func runExport(ctx context.Context, args, env []string, _ io.Reader, stdout, std
 	if !ok {
 		return usageError{"--format: md, csv or json"}
 	}
-	db, err := open(cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var entries []storage.Entry
-	err = db.View(func(tx *storage.Tx) error {
-		return tx.Entries(func(e storage.Entry) error {
-			if !e.At.Before(from) {
-				entries = append(entries, e)
-			}
-			return nil
+	return operate(ctx, cfg, append([]string{"export"}, args...), stdout, func(db *storage.DB) error {
+		var entries []storage.Entry
+		err := db.View(func(tx *storage.Tx) error {
+			return tx.Entries(func(e storage.Entry) error {
+				if !e.At.Before(from) {
+					entries = append(entries, e)
+				}
+				return nil
+			})
 		})
+		if err != nil {
+			return err
+		}
+		return write(stdout, entries)
 	})
-	if err != nil {
-		return err
-	}
-	return write(stdout, entries)
 }
 
 // exporters write SPEC §5's rows, oldest first, in each format.
@@ -103,23 +101,20 @@ func runVerify(ctx context.Context, args, env []string, _ io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	db, err := open(cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, problems, err := db.Verify()
-	if err != nil {
-		return err
-	}
-	if len(problems) == 0 {
-		fmt.Fprintf(stdout, "ok: %d entries, hash chain intact\n", n)
-		return nil
-	}
-	for _, p := range problems {
-		fmt.Fprintln(stdout, p)
-	}
-	return fmt.Errorf("the decision log was altered: %d problem(s) in %d entries", len(problems), n)
+	return operate(ctx, cfg, append([]string{"verify"}, args...), stdout, func(db *storage.DB) error {
+		n, problems, err := db.Verify()
+		if err != nil {
+			return err
+		}
+		if len(problems) == 0 {
+			fmt.Fprintf(stdout, "ok: %d entries, hash chain intact\n", n)
+			return nil
+		}
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		return fmt.Errorf("the decision log was altered: %d problem(s) in %d entries", len(problems), n)
+	})
 }
 
 func runBackup(ctx context.Context, args, env []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -135,11 +130,15 @@ func runBackup(ctx context.Context, args, env []string, _ io.Reader, stdout, std
 		return err
 	}
 	db, err := open(cfg, nil)
-	if err != nil {
-		return err
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		// serve holds the file: it streams a copy from its own transaction.
+		err = backupRemote(ctx, controlPath(cfg.Database), fs.Arg(0))
+	case err == nil:
+		err = db.Backup(fs.Arg(0))
+		db.Close()
 	}
-	defer db.Close()
-	if err := db.Backup(fs.Arg(0)); err != nil {
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))

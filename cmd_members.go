@@ -15,6 +15,7 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 		return usageError{"members: add, set or list"}
 	}
 	verb, args := args[0], args[1:]
+	rawArgs := args
 	var name string
 	if verb == "add" || verb == "set" {
 		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
@@ -36,18 +37,20 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 	if err != nil {
 		return err
 	}
-	db, err := open(cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	var m domain.Member
 	switch verb {
 	case "list":
-		return listMembers(db, stdout)
 	case "add", "set":
-		m, err := memberFlags(name, *typ, council, verb == "add")
-		if err != nil {
+		if m, err = memberFlags(name, *typ, council, verb == "add"); err != nil {
 			return err
+		}
+	default:
+		return usageError{"members: unknown verb " + verb}
+	}
+	full := append([]string{"members", verb}, rawArgs...)
+	return operate(ctx, cfg, full, stdout, func(db *storage.DB) error {
+		if verb == "list" {
+			return listMembers(db, stdout)
 		}
 		return db.Update(func(tx *storage.Tx) error {
 			old, exists, err := tx.Member(name)
@@ -66,8 +69,7 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 			}
 			return setMember(tx, old, m, *typ != "", council.set)
 		})
-	}
-	return usageError{"members: unknown verb " + verb}
+	})
 }
 
 // optBool is a boolean flag that remembers whether it was given, so that

@@ -80,6 +80,16 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 	}
 	addHTTPRoutes(mux, db, b, bcfg, platforms)
 
+	var configArgs []string
+	if c.config != "" {
+		configArgs = []string{"--config", c.config}
+	}
+	stopControl, err := serveControl(ctx, db, env, configArgs, log)
+	if err != nil {
+		return err
+	}
+	defer stopControl()
+
 	sched, err := scheduler.New(b, cfg.Location, time.Now, log)
 	if err != nil {
 		return err

@@ -126,6 +126,16 @@ func (b *Bot) refuse(err error) Response {
 			verb, _ := e.Params["Verb"].(string)
 			e.Params["Usage"] = b.cfg.Trigger + " " + b.T("usage."+verb, nil)
 		}
+		// The rule packages name states and types by their code ("done",
+		// "bienfaiteur"): show them in the reply's language.
+		if s, ok := e.Params["State"].(string); ok {
+			e.Params["State"] = b.stateName(s)
+		}
+		if s, ok := e.Params["Type"].(string); ok {
+			if t, valid := domain.ParseMemberType(s); valid && string(t) == s {
+				e.Params["Type"] = b.typeName(t)
+			}
+		}
 		return Response{Private: Neutralize(b.T(e.Code, e.Params)), Refused: !e.NoOp}
 	}
 	b.log.Error("command failed", "err", err)

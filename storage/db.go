@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -28,6 +29,9 @@ var (
 	keySchema         = []byte("schema")
 )
 
+// ErrLocked is returned by Open when another process holds the file.
+var ErrLocked = errors.New("the database is used by another process (is `consentbot serve` running?)")
+
 // DB is the open bbolt file. One process holds it (bbolt locks the file).
 type DB struct {
 	bolt   *bolt.DB
@@ -41,7 +45,7 @@ func Open(path string, now func() time.Time) (*DB, error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("storage: %s is used by another process (is `consentbot serve` running?)", path)
+			return nil, fmt.Errorf("storage: %s: %w", path, ErrLocked)
 		}
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
@@ -93,16 +97,14 @@ func (db *DB) View(fn func(tx *Tx) error) error {
 	})
 }
 
-// Backup writes a consistent copy of the whole file while the bot runs.
+// Backup writes a consistent copy of the whole file while the bot runs. It
+// refuses to overwrite an existing file.
 func (db *DB) Backup(path string) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("storage: backup: %w", err)
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(f)
-		return err
-	})
+	_, err = db.WriteBackup(f, nil)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -111,6 +113,21 @@ func (db *DB) Backup(path string) error {
 		return fmt.Errorf("storage: backup: %w", err)
 	}
 	return nil
+}
+
+// WriteBackup writes a consistent copy to w from one read transaction; size,
+// when not nil, is told the copy's length before it is written.
+func (db *DB) WriteBackup(w io.Writer, size func(int64)) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if size != nil {
+			size(tx.Size())
+		}
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
 }
 
 // Secret returns the named random key, creating it on first use.

@@ -67,8 +67,13 @@ func (db *DB) Verify() (n int, problems []Problem, err error) {
 	problems = append(problems, VerifyEntries(entries)...)
 	if last := uint64(len(entries)); len(entries) > 0 {
 		last = entries[len(entries)-1].Seq
-		if counter > last {
+		switch {
+		case counter > last:
 			problems = append(problems, Problem{last, fmt.Sprintf("entries %d to %d are missing at the end (truncated)", last+1, counter)})
+		case counter < last:
+			// consentbot numbers entries from the bucket's sequence: an
+			// entry beyond it was written by something else.
+			problems = append(problems, Problem{last, fmt.Sprintf("entries after %d were not written by consentbot (appended)", counter)})
 		}
 	} else if counter > 0 {
 		problems = append(problems, Problem{0, fmt.Sprintf("all %d entries are missing", counter)})

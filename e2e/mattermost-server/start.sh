@@ -17,9 +17,9 @@ if ! mm_pid >/dev/null && mm_ping; then
   exit 0
 fi
 
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres -- "$@"; fi
-}
+as_postgres() ( # subshell: cd / so psql does not complain about our cwd
+  cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres -- "$@"; fi
+)
 
 # --- PostgreSQL -------------------------------------------------------------------------
 if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
@@ -27,12 +27,14 @@ if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -q postgresql >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null; }
 fi
-if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+clusters=$(pg_lsclusters -h 2>/dev/null || true)
+if [ -z "$clusters" ]; then
   ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
   mm_log "start: creating PostgreSQL cluster $ver/main"
   pg_createcluster "$ver" main >/dev/null
+  clusters=$(pg_lsclusters -h)
 fi
-read -r PG_VER PG_CLUSTER PG_PORT PG_STATUS _ < <(pg_lsclusters -h | head -1)
+read -r PG_VER PG_CLUSTER PG_PORT PG_STATUS _ <<<"$(head -1 <<<"$clusters")"
 if [ "$PG_STATUS" != online ]; then
   # Debian's policy-rc.d keeps the cluster down after install: start it ourselves.
   pg_ctlcluster "$PG_VER" "$PG_CLUSTER" start
@@ -40,13 +42,13 @@ fi
 for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.2; done
 pg_isready -q -h 127.0.0.1 -p "$PG_PORT" || { mm_log "start: PostgreSQL not ready on port $PG_PORT"; exit 1; }
 
-psqlc() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -tA "$@"; }
-if [ "$(psqlc -c "SELECT 1 FROM pg_roles WHERE rolname='mattermost'")" != 1 ]; then
-  psqlc -c "CREATE ROLE mattermost LOGIN PASSWORD 'mattermost'"
-fi
-if [ "$(psqlc -c "SELECT 1 FROM pg_database WHERE datname='mattermost'")" != 1 ]; then
-  psqlc -c "CREATE DATABASE mattermost OWNER mattermost"
-fi
+# Role and database, idempotently, in one psql call.
+as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -tA >/dev/null <<'SQL'
+SELECT 'CREATE ROLE mattermost LOGIN PASSWORD ''mattermost'''
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mattermost')\gexec
+SELECT 'CREATE DATABASE mattermost OWNER mattermost'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'mattermost')\gexec
+SQL
 tpg=$(mm_since "$t0")
 
 # --- Binary ---------------------------------------------------------------------------

@@ -102,6 +102,11 @@ func Provision(ctx context.Context, baseURL string) (*Env, error) {
 	if baseURL == "" {
 		return nil, errors.New("mmtest: empty Mattermost URL")
 	}
+	// Announce this process as a user of the shared server: another process's StopServer
+	// waits for us to exit.
+	if err := holdShared(ctx); err != nil {
+		return nil, fmt.Errorf("mmtest: waiting for another process's Mattermost outage to end: %w", err)
+	}
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	err := WaitReady(wctx, baseURL)
 	cancel()

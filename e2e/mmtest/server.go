@@ -32,14 +32,26 @@ func runScript(ctx context.Context, name string) error {
 	return nil
 }
 
-// StopServer stops the Mattermost server (stop.sh) to simulate an outage. PostgreSQL keeps
-// running. Only tests that own the server may do this: run outage tests serially (other
-// packages' tests share the same server).
-func StopServer(ctx context.Context) error { return runScript(ctx, "stop.sh") }
+// StopServer stops the Mattermost server (stop.sh) to simulate an outage; PostgreSQL keeps
+// running. The server is shared by all test processes of `go test ./...`, so StopServer
+// first waits (bounded by ctx) until every other process that called Provision has exited;
+// see lock.go. Call StartServer afterwards, also on failure paths (t.Cleanup).
+func StopServer(ctx context.Context) error {
+	if err := beginOutage(ctx); err != nil {
+		return err
+	}
+	return runScript(ctx, "stop.sh")
+}
 
-// StartServer starts it again (start.sh, ~1 s when built) and waits for the ping. Sessions
-// and tokens survive a restart; websockets do not.
-func StartServer(ctx context.Context) error { return runScript(ctx, "start.sh") }
+// StartServer starts it again (start.sh, 1-2 s when built; idempotent) and waits for the
+// ping. Sessions and tokens survive a restart; websockets do not.
+func StartServer(ctx context.Context) error {
+	if err := runScript(ctx, "start.sh"); err != nil {
+		return err
+	}
+	endOutage()
+	return nil
+}
 
 // Stop is StopServer.
 func (env *Env) Stop(ctx context.Context) error { return StopServer(ctx) }

@@ -1,0 +1,7 @@
+package bot
+
+// Internals the external tests (package bot_test) read.
+var (
+	VerbAliases    = verbAliases
+	MeetingAliases = meetingAliases
+)
