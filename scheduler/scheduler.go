@@ -41,9 +41,12 @@ func New(t Ticker, loc *time.Location, now func() time.Time, log *slog.Logger) (
 			log.Warn("late meeting reminders skipped", "count", skipped)
 		}
 	})
-	// The chain applies to this wrapped job too, so RunNow shares the
-	// no-overlap guard with the cron entries.
-	wrapped := cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(job)
+	// One wrapped job serves the cron entry and the run at start-up, so
+	// they share the no-overlap guard. Recover must be inside the guard:
+	// cron/v3's SkipIfStillRunning does not give its token back when the job
+	// panics, so with Recover outside, one panic would skip every later tick
+	// (TestPanicRecovered).
+	wrapped := cron.NewChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)).Then(job)
 	if _, err := c.AddJob(Every, wrapped); err != nil {
 		return nil, err
 	}
