@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 	if r := cfg.RocketChat; r != nil {
 		a := rocketchat.New(rocketchat.Config{
 			URL: r.URL, Channel: r.Channel, UserID: r.UserID, Token: r.Token, User: r.User, Password: r.Password,
-		}, rocketchat.Deps{Handler: b, Outbox: db, Cards: db, Identities: db, Logger: log.With("platform", "rocketchat")})
+		}, rocketchat.Deps{Handler: b, Outbox: db, Cards: db, Identities: db, Marks: db, Logger: log.With("platform", "rocketchat")})
 		platforms[bot.PlatformRocketChat] = a
 	}
 	addHTTPRoutes(mux, db, b, bcfg, platforms)

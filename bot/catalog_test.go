@@ -34,7 +34,7 @@ func loadCatalog(t *testing.T, lang string) map[string]string {
 }
 
 // idPattern is what a catalog id looks like in Go source.
-var idPattern = regexp.MustCompile(`^(err|noop|ok|event|post|dm|card|why|status|list|todo|members|rights|type|state|log|meeting|agenda|help|usage|ics)\.[a-z_.]*[a-z_]$`)
+var idPattern = regexp.MustCompile(`^(err|noop|ok|event|post|dm|card|why|status|list|todo|members|rights|type|state|log|meeting|agenda|help|usage|ics|vote)\.[a-z_.]*[a-z_]$`)
 
 // idsInCode collects the string literals of non-test Go files in dirs that
 // look like message ids.
@@ -150,6 +150,7 @@ func TestCatalogsComplete(t *testing.T) {
 		for _, s := range []cooptation.State{cooptation.Open, cooptation.Accepted, cooptation.Rejected, cooptation.Expired} {
 			ids = append(ids, "state."+string(s))
 		}
+		ids = append(ids, "vote.yes", "vote.no")
 		for _, id := range ids {
 			for lang, cat := range cats {
 				if _, ok := cat[id]; !ok {

@@ -16,14 +16,15 @@ const LogPageSize = 10
 
 func (x *exec) status() error {
 	var text string
+	// Looking at an item touches it: its deadline is applied first.
 	if x.cmd.Ref.Kind == 'P' {
-		p, err := x.tx.Proposal(x.cmd.Ref.N)
+		p, err := x.proposal(x.cmd.Ref)
 		if err != nil {
 			return err
 		}
 		text = x.b.proposalStatus(x.tx, p)
 	} else {
-		c, err := x.tx.Cooptation(x.cmd.Ref.N)
+		c, err := x.cooptation(x.cmd.Ref)
 		if err != nil {
 			return err
 		}

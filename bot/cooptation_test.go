@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,6 +255,22 @@ func TestR17_AcceptanceWelcomesNewcomer(t *testing.T) {
 			}
 		})
 	}
+	t.Run("NoSocialCodeConfigured", func(t *testing.T) {
+		h := newHarness(t, "fr", withConfig(func(c *bot.Config) { c.SocialCodeURL = "" }))
+		h.must("alice", "coopter @frank bienfaiteur")
+		h.must("bob", "voter C1 oui")
+		h.must("carol", "voter C1 oui")
+		msgs := h.drain()
+		if !anyContains(texts(msgs, bot.KindPost), "carol", "C1", ": oui") {
+			t.Errorf("vote not announced in French: %q", texts(msgs, bot.KindPost))
+		}
+		h.must("dave", "voter C1 oui")
+		msgs = h.drain()
+		dm := texts(msgs, bot.KindDM)
+		if len(dm) != 1 || strings.Contains(dm[0], "code social") || !strings.Contains(dm[0], "Bienvenue") {
+			t.Errorf("welcome DM without a social code: %q", dm)
+		}
+	})
 	t.Run("TypeChange", func(t *testing.T) {
 		h := newHarness(t, "en")
 		h.must("carol", "coopt @dave societaire")

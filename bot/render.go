@@ -25,6 +25,17 @@ func (b *Bot) stateName(s string) string { return b.T("state."+s, nil) }
 // proposal's progress.
 func (b *Bot) eventText(ev domain.Event, p *proposals.Proposal) string {
 	data := map[string]any{"Actor": ev.Actor, "ID": ev.Subject, "Text": ev.Text}
+	if ev.Kind == domain.CooptationVoted {
+		// The log says "yes" or "no: WHY"; the announcement says it in
+		// the configured language.
+		answer, why, found := strings.Cut(ev.Text, ": ")
+		if answer == "yes" || answer == "no" {
+			data["Text"] = b.T("vote."+answer, nil)
+			if found {
+				data["Text"] = data["Text"].(string) + ": " + why
+			}
+		}
+	}
 	if p != nil {
 		data["Count"] = len(p.Validations)
 		data["Required"] = b.cfg.Rules.ValidationsRequired

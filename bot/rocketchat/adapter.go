@@ -34,7 +34,11 @@ type Deps struct {
 	Outbox     bot.Outbox
 	Cards      bot.CardStore
 	Identities bot.IdentityStore
-	Logger     *slog.Logger
+	// Marks, when set, keeps the inbound catch-up point across restarts:
+	// commands said while the bot was stopped (up to 24 h) are handled when
+	// it starts again, and none twice.
+	Marks  bot.MarkStore
+	Logger *slog.Logger
 	// Now is the wall clock, compared with server timestamps when catching up
 	// after a reconnect. Defaults to time.Now.
 	Now func() time.Time
@@ -60,9 +64,14 @@ type Adapter struct {
 	botName  string
 	state    error     // nil while subscribed; why not otherwise
 	cursor   time.Time // newest message timestamp seen (server clock)
-	sessions int       // DDP sessions that reached "subscribed"
-	govRoom  string
-	dmRooms  map[string]string // username -> direct room id
+	sessions int       // DDP sessions that subscribed and caught up
+	pending  time.Time // start of a catch-up that has not finished yet
+	// resume is the mark saved by the previous process (nil if none), read
+	// once by Run; mark is this process's, saved after each command.
+	resume  *inboundMark
+	mark    *inboundMark
+	govRoom string
+	dmRooms map[string]string // username -> direct room id
 }
 
 var errNotConnected = errors.New("rocketchat: not connected yet")
@@ -114,6 +123,7 @@ func New(cfg Config, deps Deps) *Adapter {
 // Run receives commands and delivers the outbox until ctx ends, reconnecting
 // as needed. It returns nil once ctx is cancelled.
 func (a *Adapter) Run(ctx context.Context) error {
+	a.loadMark()
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runInbound(ctx) })
 	if a.deps.Outbox != nil {
@@ -146,4 +156,48 @@ func (a *Adapter) identity() (id, name string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.botID, a.botName
+}
+
+// loadMark reads the catch-up point saved by the previous process.
+func (a *Adapter) loadMark() {
+	if a.deps.Marks == nil {
+		return
+	}
+	s, err := a.deps.Marks.Mark(markName)
+	var m *inboundMark
+	if err == nil {
+		m, err = decodeMark(s)
+	}
+	if err != nil {
+		a.log.Error("rocketchat_mark_unreadable", "err", err)
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.resume = m
+	if m != nil {
+		a.mark = m.clone()
+	}
+}
+
+// remember saves m as handled, before its reply is sent: a restart does not
+// handle it again.
+func (a *Adapter) remember(m rcMessage) {
+	if a.deps.Marks == nil {
+		return
+	}
+	a.mu.Lock()
+	if a.mark == nil {
+		a.mark = &inboundMark{}
+	}
+	a.mark.add(m.ID, m.TS.Time, a.catchUpMargin)
+	v := a.mark.encode()
+	a.mu.Unlock()
+	a.saveMark(v)
+}
+
+func (a *Adapter) saveMark(v string) {
+	if err := a.deps.Marks.SetMark(markName, v); err != nil {
+		a.log.Error("rocketchat_mark_save_failed", "err", err)
+	}
 }

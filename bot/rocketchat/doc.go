@@ -8,6 +8,9 @@
 // with the bot; commands typed in a thread are commands too. After a lost
 // socket it dials again, logs in again and subscribes again, then catches up
 // on what was said meanwhile (loadMissedMessages), deduplicated by message id.
+// With a MarkStore, the time and ids of the last commands handled are saved
+// after each one, so that a restarted bot catches up on what was said while
+// it was stopped (at most 24 h back), and handles nothing twice.
 //
 // Outbound, everything goes through a small REST client (JSON built by
 // encoding/json, retries on 5xx and 429). Rocket.Chat bots have no ephemeral

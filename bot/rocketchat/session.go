@@ -57,13 +57,11 @@ func (a *Adapter) session(ctx context.Context) error {
 		return fmt.Errorf("rocketchat: subscribe: %w", err)
 	}
 	a.mu.Lock()
-	catchUp := a.sessions > 0
-	since := a.cursor.Add(-a.catchUpMargin)
-	if a.sessions == 0 && a.cursor.IsZero() {
-		a.cursor = a.deps.Now()
-	}
-	a.sessions++
+	since, catchUp, initial := a.planCatchUp(a.deps.Now())
 	a.mu.Unlock()
+	if initial != "" {
+		a.saveMark(initial)
+	}
 	if catchUp {
 		// Subscribed first, then caught up: nothing falls between the two,
 		// and the overlap is removed by the seen set.
@@ -71,6 +69,10 @@ func (a *Adapter) session(ctx context.Context) error {
 			return err
 		}
 	}
+	a.mu.Lock()
+	a.pending = time.Time{}
+	a.sessions++
+	a.mu.Unlock()
 	a.setState(nil)
 	a.log.Info("rocketchat_subscribed", "session", conn.Session())
 	for {
@@ -80,6 +82,40 @@ func (a *Adapter) session(ctx context.Context) error {
 		}
 		a.onEvent(ctx, ev)
 	}
+}
+
+// planCatchUp decides what a newly subscribed session catches up on: what
+// was said since the previous session's last message (minus a margin for
+// clock skew), or, on the first session of a restarted bot, since the saved
+// mark. A catch-up that failed is done again from the same point. initial,
+// when not empty, is a first mark to save: a bot that never handled a
+// command yet still catches up after a restart. Callers hold a.mu.
+func (a *Adapter) planCatchUp(now time.Time) (since time.Time, catchUp bool, initial string) {
+	if !a.pending.IsZero() {
+		return a.pending, true, ""
+	}
+	switch {
+	case a.sessions > 0:
+		since = a.cursor.Add(-a.catchUpMargin)
+	case a.resume != nil:
+		since = a.resume.catchUpFrom(now)
+		a.log.Info("rocketchat_catching_up", "since", since)
+	default:
+		if a.cursor.IsZero() {
+			a.cursor = now
+		}
+		if a.deps.Marks != nil && a.mark == nil {
+			ms := now.UnixMilli()
+			a.mark = &inboundMark{Last: ms, Floor: ms}
+			initial = a.mark.encode()
+		}
+		return time.Time{}, false, initial
+	}
+	if a.cursor.IsZero() {
+		a.cursor = now
+	}
+	a.pending = since
+	return since, true, ""
 }
 
 // login logs the new socket in with the token, getting one first (or again)
@@ -133,6 +169,11 @@ func (a *Adapter) catchUp(ctx context.Context, conn *ddp.Conn, since time.Time) 
 	if err := json.Unmarshal(raw, &rooms); err != nil {
 		return fmt.Errorf("rocketchat: catch up: rooms: %w", err)
 	}
+	type missed struct {
+		m    rcMessage
+		room roomContext
+	}
+	var all []missed
 	participant := true
 	for _, r := range rooms {
 		raw, err := conn.Call(ctx, "loadMissedMessages", r.ID, ejson(since))
@@ -143,10 +184,18 @@ func (a *Adapter) catchUp(ctx context.Context, conn *ddp.Conn, since time.Time) 
 		if json.Unmarshal(raw, &msgs) != nil {
 			continue // false: no access any more
 		}
-		slices.SortStableFunc(msgs, func(x, y rcMessage) int { return x.TS.Compare(y.TS.Time) })
 		for _, m := range msgs {
-			a.consider(ctx, m, roomContext{RoomParticipant: &participant, RoomType: r.Type, RoomName: r.Name})
+			all = append(all, missed{m, roomContext{RoomParticipant: &participant, RoomType: r.Type, RoomName: r.Name}})
 		}
+	}
+	// In the order they were said, across rooms: a validation typed in a
+	// direct room after a proposal in the channel comes after it.
+	slices.SortStableFunc(all, func(x, y missed) int { return x.m.TS.Compare(y.m.TS.Time) })
+	for _, x := range all {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a.consider(ctx, x.m, x.room)
 	}
 	return nil
 }
@@ -185,6 +234,9 @@ func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
 	if !a.seen.add(m.ID) {
 		return
 	}
+	if a.resume != nil && a.resume.handled(m.ID, m.TS.Time) {
+		return // handled by the previous process
+	}
 	botID, botName := a.identity()
 	text, ok := command(m, room, botID, botName)
 	if !ok {
@@ -198,6 +250,7 @@ func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
 		UserName: m.User.Username,
 		Text:     text,
 	})
+	a.remember(m)
 	if resp.Private != "" {
 		a.replyPrivately(ctx, m, room, resp.Private)
 	}

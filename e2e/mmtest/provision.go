@@ -145,7 +145,9 @@ func Provision(ctx context.Context, baseURL string) (*Env, error) {
 	env.TeamID = team.Id
 
 	ch, err := getOrCreate(ctx,
-		func() (*model.Channel, *model.Response, error) { return ac.GetChannelByName(ctx, ChannelName, team.Id, "") },
+		func() (*model.Channel, *model.Response, error) {
+			return ac.GetChannelByName(ctx, ChannelName, team.Id, "")
+		},
 		func() (*model.Channel, *model.Response, error) {
 			return ac.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: ChannelName,
 				DisplayName: "Gouvernance", Type: model.ChannelTypeOpen})
