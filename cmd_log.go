@@ -119,10 +119,22 @@ func runVerify(ctx context.Context, args, env []string, _ io.Reader, stdout, std
 
 func runBackup(ctx context.Context, args, env []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs, c := newFlags("backup", stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	// FILE may come before the flags, as the usage line shows it
+	// (`backup FILE --db X`), or after them.
+	var file string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if file != "" {
+			return usageError{"backup: give one FILE to write"}
+		}
+		file, rest = fs.Arg(0), fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if file == "" {
 		return usageError{"backup: give the FILE to write"}
 	}
 	cfg, err := c.load(env)
@@ -133,14 +145,14 @@ func runBackup(ctx context.Context, args, env []string, _ io.Reader, stdout, std
 	switch {
 	case errors.Is(err, storage.ErrLocked):
 		// serve holds the file: it streams a copy from its own transaction.
-		err = backupRemote(ctx, controlPath(cfg.Database), fs.Arg(0))
+		err = backupRemote(ctx, controlPath(cfg.Database), file)
 	case err == nil:
-		err = db.Backup(fs.Arg(0))
+		err = db.Backup(file)
 		db.Close()
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	fmt.Fprintf(stdout, "backup written to %s\n", file)
 	return nil
 }

@@ -150,7 +150,8 @@ func TestServeMattermost(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	mm, err := mmtest.Provision(ctx, url)
+	// Its own team: the e2e package registers /consent on "coop" in parallel.
+	mm, err := mmtest.ProvisionWith(ctx, url, mmtest.Options{Team: "coop-serve", Channel: "gouvernance"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,6 +68,12 @@ func (x *exec) identify(bind bool) error {
 	}
 	// Not on the roster (or the name belongs to another account): a
 	// non-member, who may still read, ask for help and attach concerns.
+	if found {
+		// The rules compare names (only the author withdraws, only the
+		// objector lifts): another account must not pass for the member
+		// whose name it uses. "~" is never in a member's name.
+		name = "~" + name
+	}
 	x.actor = domain.Member{Name: name}
 	return nil
 }
@@ -177,7 +183,8 @@ func (x *exec) card(subject string) error { return x.b.queueCard(x.tx, subject) 
 func meetingError(err error) error {
 	var me *meeting.Error
 	if errors.As(err, &me) {
-		return &domain.Error{Code: me.Code, Params: me.Params}
+		// Marking a handled point again is a harmless repetition (R11).
+		return &domain.Error{Code: me.Code, Params: me.Params, NoOp: me.Code == meeting.CodePointDone}
 	}
 	return err
 }

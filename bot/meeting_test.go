@@ -159,7 +159,9 @@ func TestR21_Agenda(t *testing.T) {
 	if e := h.entries()[n]; e.Subject != "2026-12-07" || !strings.Contains(e.Text, "choose the new bank") {
 		t.Errorf("point done entry %+v", e)
 	}
-	h.refused("carol", "meeting done 1")
+	if r := h.do("carol", "meeting done 1"); r.Refused || r.Changed || !strings.Contains(r.Private, "already") { // R11
+		t.Errorf("meeting done twice: %+v", r)
+	}
 
 	// The meeting is held: handled points drop, the others carry over, and
 	// what was done before it is no longer news.

@@ -409,6 +409,9 @@ func TestR11_RepeatsAreHarmless(t *testing.T) {
 				}
 			}
 			noop("dave", "lift P1")
+			h.must("bob", "meeting add the bank")
+			h.must("bob", "meeting done 1")
+			noop("carol", "meeting done 1")
 			h.must("alice", "done P1 https://wiki.example.org/nextcloud")
 			noop("alice", "done P1 https://wiki.example.org/nextcloud")
 		})

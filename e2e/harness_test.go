@@ -28,6 +28,8 @@ type harness struct {
 	env *mmtest.Env
 	db  *storage.DB
 	bot *bot.Bot
+	// start is when this run began: the server keeps earlier runs' posts.
+	start time.Time
 }
 
 func newHarness(t *testing.T) *harness {
@@ -39,6 +41,7 @@ func newHarness(t *testing.T) *harness {
 		}
 		t.Skip("no real Mattermost: run `bash .ci/mattermost.sh` and set CONSENTBOT_E2E_MATTERMOST_URL=http://127.0.0.1:8065")
 	}
+	start := time.Now().Add(-time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	env, err := mmtest.Provision(ctx, url)
@@ -104,7 +107,7 @@ func newHarness(t *testing.T) *harness {
 	done := make(chan struct{})
 	go func() { a.Run(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done; srv.Close() })
-	return &harness{t: t, ctx: ctx, env: env, db: db, bot: b}
+	return &harness{t: t, ctx: ctx, env: env, db: db, bot: b, start: start}
 }
 
 // cmd runs `/consent text` as user in the governance channel, through the
@@ -179,10 +182,11 @@ func (h *harness) dialog(user string, card *model.Post, action, reason string) *
 	return resp
 }
 
-// postsWith counts the channel's posts by the bot containing text.
+// postsWith counts the channel's posts by the bot containing text, since
+// this run began.
 func (h *harness) postsWith(channelID, text string) int {
 	h.t.Helper()
-	posts, err := h.env.Posts(h.ctx, channelID, time.Time{})
+	posts, err := h.env.Posts(h.ctx, channelID, h.start)
 	if err != nil {
 		h.t.Fatal(err)
 	}

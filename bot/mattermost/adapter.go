@@ -52,6 +52,7 @@ type Adapter struct {
 	tx   texts
 
 	secretPath string
+	tagNonce   string
 	replays    *replaySet
 
 	// Outbox delivery tuning (tests shorten them).
@@ -96,6 +97,7 @@ func New(cfg Config, deps Deps) *Adapter {
 		api:          newClient4Wire(cfg.URL, cfg.BotToken),
 		tx:           textsFor(cfg.Language),
 		secretPath:   secretPath(cfg.Secret),
+		tagNonce:     tagNonce(cfg.Secret),
 		replays:      newReplaySet(),
 		backoffMin:   time.Second,
 		backoffMax:   time.Minute,

@@ -8,16 +8,24 @@ import (
 )
 
 // propMsg is set on every post the bot creates, to the outbox message it
-// delivers ("mattermost-42"), so a post created just before a crash can be
-// recognised instead of being posted twice.
+// delivers ("mattermost-42", or "mattermost-<install>-42" with a secret), so
+// a post created just before a crash can be recognised instead of being
+// posted twice.
 const propMsg = "consentbot_msg"
 
-func msgTag(m bot.Message) string {
+// msgTag names an outbox message for good. Outbox numbers start again at 1
+// in a new database, so the tag carries a per-database nonce derived from the
+// secret: a reinstalled bot in the same channel must not take an old post
+// for its own message and skip posting it.
+func (a *Adapter) msgTag(m bot.Message) string {
 	p := m.Platform
 	if p == "" {
 		p = bot.PlatformMattermost
 	}
-	return fmt.Sprintf("%s-%d", p, m.ID)
+	if a.tagNonce == "" {
+		return fmt.Sprintf("%s-%d", p, m.ID)
+	}
+	return fmt.Sprintf("%s-%s-%d", p, a.tagNonce, m.ID)
 }
 
 // cardAttachments renders the card's buttons: one attachment holding one
@@ -81,7 +89,7 @@ func (a *Adapter) cardPost(channelID string, m bot.Message) *model.Post {
 func (a *Adapter) cardPatch(m bot.Message) *model.PostPatch {
 	msg := a.fit(m)
 	props := model.StringInterface{
-		propMsg:                msgTag(m),
+		propMsg:                a.msgTag(m),
 		model.PostPropsFromBot: "true",
 	}
 	if atts := a.cardAttachments(m); atts != nil {

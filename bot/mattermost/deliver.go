@@ -96,7 +96,7 @@ func (a *Adapter) deliverPost(ctx context.Context, m bot.Message, ch string, d *
 // createOnce creates p tagged with m, unless the destination is unsure and
 // the tagged post is already among the channel's recent posts.
 func (a *Adapter) createOnce(ctx context.Context, p *model.Post, m bot.Message, d *destState) (string, error) {
-	tag := msgTag(m)
+	tag := a.msgTag(m)
 	if d.unsure {
 		posts, err := a.api.recentPosts(ctx, p.ChannelId, recentWindow)
 		if err != nil {

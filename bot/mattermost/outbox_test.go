@@ -2,7 +2,6 @@ package mattermost
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -95,7 +94,7 @@ func TestOutbox_CardCreatedThenUpdatedInPlaceKeepsButtons(t *testing.T) {
 		t.Fatal("card not recorded")
 	}
 	p := e.mm.post(postID)
-	if p.ChannelId != govID || p.Message != "**P3** Migrate Nextcloud — open" || p.GetProp(propMsg) != "mattermost-1" {
+	if p.ChannelId != govID || p.Message != "**P3** Migrate Nextcloud — open" || p.GetProp(propMsg) != e.a.msgTag(bot.Message{ID: 1}) {
 		t.Errorf("card post = %q in %s, tag %v", p.Message, p.ChannelId, p.GetProp(propMsg))
 	}
 	if got := buttons(t, e, p, "P3"); !slices.Equal(got, proposalActions) {
@@ -173,7 +172,7 @@ func TestOutbox_ThreadReplyUnderTheCard(t *testing.T) {
 		t.Errorf("root ids = %q, want the card only for the P3 reply", roots)
 	}
 	for i, p := range posts {
-		if want := fmt.Sprintf("mattermost-%d", i+1); p.GetProp(propMsg) != want {
+		if want := e.a.msgTag(bot.Message{ID: uint64(i + 1)}); p.GetProp(propMsg) != want {
 			t.Errorf("post %d tag = %v, want %s", i, p.GetProp(propMsg), want)
 		}
 	}
@@ -323,7 +322,7 @@ func TestOutbox_R27_RestartAfterCreateBeforeAck(t *testing.T) {
 	// A previous process created the card post of message 7, then died before
 	// SetCard and Ack.
 	old := &model.Post{ChannelId: govID, Message: "**P3** card"}
-	old.AddProp(propMsg, "mattermost-7")
+	old.AddProp(propMsg, e.a.msgTag(bot.Message{ID: 7}))
 	oldID := e.mm.addPost(old)
 	e.out.add(card(7, "", "P3", "**P3** card", true, proposalActions...),
 		card(8, "", "P3", "**P3** card, validated", true, proposalActions...))
@@ -459,5 +458,19 @@ func TestReady(t *testing.T) {
 	e.mm.failNext("GET /api/v4/system/ping", failure{status: 500})
 	if err := e.a.Ready(context.Background()); err == nil || !strings.Contains(err.Error(), "ping") {
 		t.Errorf("Ready with the server failing = %v, want an error", err)
+	}
+}
+
+// A post left in the channel by another installation (another database, whose
+// outbox numbers also start at 1) is not taken for this one's message.
+func TestOutbox_R27_OtherInstallationsPostIsNotOurs(t *testing.T) {
+	e := newEnv(t)
+	old := &model.Post{ChannelId: govID, Message: "**P3** someone else's card"}
+	old.AddProp(propMsg, "mattermost-1")
+	e.mm.addPost(old)
+	e.out.add(card(1, "", "P3", "**P3** card", true, proposalActions...))
+	e.pass(t)
+	if got := messages(e.mm.postsIn(govID)); len(got) != 2 || got[1] != "**P3** card" {
+		t.Fatalf("posts = %q: our card was not posted", got)
 	}
 }

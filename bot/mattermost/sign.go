@@ -33,6 +33,14 @@ func secretPath(secret []byte) string {
 	return hex.EncodeToString(mac(secret, "actions-path"))[:32]
 }
 
+// tagNonce is the per-database part of outbox tags (see msgTag).
+func tagNonce(secret []byte) string {
+	if len(secret) == 0 {
+		return ""
+	}
+	return hex.EncodeToString(mac(secret, "outbox-tag"))[:12]
+}
+
 // actionSig signs the integration context of a button: sig = HMAC(verb|subject).
 func actionSig(secret []byte, verb, subject string) string {
 	return hex.EncodeToString(mac(secret, "action", verb, subject))

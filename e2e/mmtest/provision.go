@@ -94,10 +94,31 @@ func WaitReady(ctx context.Context, baseURL string) error {
 	}
 }
 
-// Provision makes sure the server has the admin, team, channel, users and bot, logs every
-// user in, and creates a new personal access token for the bot (tokens cannot be read back).
-// It is idempotent and safe to call concurrently from several test processes.
+// Options choose the team and channel that ProvisionWith sets up. Users, admin and bot are
+// server-wide and shared by all teams.
+type Options struct {
+	Team    string // team name (lower case, a-z0-9-); default TeamName "coop"
+	Channel string // public channel name in that team; default ChannelName "gouvernance"
+}
+
+// Provision makes sure the server has the admin, team "coop", channel "gouvernance", the users
+// and the bot, logs every user in, and creates a new personal access token for the bot
+// (tokens cannot be read back). It is idempotent and safe to call concurrently from several
+// test processes.
 func Provision(ctx context.Context, baseURL string) (*Env, error) {
+	return ProvisionWith(ctx, baseURL, Options{})
+}
+
+// ProvisionWith is Provision in another team and/or channel. Slash commands are per team:
+// test packages that run in parallel (go test ./...) and each register the bot's command
+// should use different teams, or they take each other's trigger.
+func ProvisionWith(ctx context.Context, baseURL string, opt Options) (*Env, error) {
+	if opt.Team == "" {
+		opt.Team = TeamName
+	}
+	if opt.Channel == "" {
+		opt.Channel = ChannelName
+	}
 	baseURL = strings.TrimRight(baseURL, "/")
 	if baseURL == "" {
 		return nil, errors.New("mmtest: empty Mattermost URL")
@@ -113,7 +134,7 @@ func Provision(ctx context.Context, baseURL string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{URL: baseURL, TeamName: TeamName, ChannelName: ChannelName, Users: map[string]*User{}}
+	env := &Env{URL: baseURL, TeamName: opt.Team, ChannelName: opt.Channel, Users: map[string]*User{}}
 
 	admin, err := provisionAdmin(ctx, baseURL)
 	if err != nil {
@@ -135,25 +156,25 @@ func Provision(ctx context.Context, baseURL string) (*Env, error) {
 	}
 
 	team, err := getOrCreate(ctx,
-		func() (*model.Team, *model.Response, error) { return ac.GetTeamByName(ctx, TeamName, "") },
+		func() (*model.Team, *model.Response, error) { return ac.GetTeamByName(ctx, opt.Team, "") },
 		func() (*model.Team, *model.Response, error) {
-			return ac.CreateTeam(ctx, &model.Team{Name: TeamName, DisplayName: "Coop", Type: model.TeamOpen})
+			return ac.CreateTeam(ctx, &model.Team{Name: opt.Team, DisplayName: opt.Team, Type: model.TeamOpen})
 		})
 	if err != nil {
-		return nil, fmt.Errorf("mmtest: team %q: %w", TeamName, err)
+		return nil, fmt.Errorf("mmtest: team %q: %w", opt.Team, err)
 	}
 	env.TeamID = team.Id
 
 	ch, err := getOrCreate(ctx,
 		func() (*model.Channel, *model.Response, error) {
-			return ac.GetChannelByName(ctx, ChannelName, team.Id, "")
+			return ac.GetChannelByName(ctx, opt.Channel, team.Id, "")
 		},
 		func() (*model.Channel, *model.Response, error) {
-			return ac.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: ChannelName,
-				DisplayName: "Gouvernance", Type: model.ChannelTypeOpen})
+			return ac.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: opt.Channel,
+				DisplayName: displayName(opt.Channel), Type: model.ChannelTypeOpen})
 		})
 	if err != nil {
-		return nil, fmt.Errorf("mmtest: channel %q: %w", ChannelName, err)
+		return nil, fmt.Errorf("mmtest: channel %q: %w", opt.Channel, err)
 	}
 	env.ChannelID = ch.Id
 	if err := env.join(ctx, admin.ID); err != nil {
@@ -227,7 +248,7 @@ func (env *Env) provisionUser(ctx context.Context, name string) (*User, error) {
 		func() (*model.User, *model.Response, error) { return ac.GetUserByUsername(ctx, name, "") },
 		func() (*model.User, *model.Response, error) {
 			return ac.CreateUser(ctx, &model.User{Username: name, Email: name + "@consentbot.test",
-				Password: UserPassword, FirstName: strings.ToUpper(name[:1]) + name[1:]})
+				Password: UserPassword, FirstName: displayName(name)})
 		})
 	if err != nil {
 		return nil, err
@@ -334,6 +355,8 @@ func getOrCreate[T any](ctx context.Context, get, create func() (T, *model.Respo
 	}
 	return v, fmt.Errorf("create: %w", cerr)
 }
+
+func displayName(name string) string { return strings.ToUpper(name[:1]) + name[1:] }
 
 func isStatus(err error, code int) bool {
 	var ae *model.AppError

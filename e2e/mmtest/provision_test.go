@@ -129,6 +129,19 @@ func TestProvision(t *testing.T) {
 	if _, err := env.Commands(ctx); err != nil {
 		t.Fatal(err)
 	}
+
+	// Another team: same users and bot, different team and channel.
+	other, err := ProvisionWith(ctx, url, Options{Team: "mmtest-other", Channel: "town"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.TeamID == env.TeamID || other.ChannelID == env.ChannelID || other.UserID("alice") != env.UserID("alice") ||
+		other.BotUserID != env.BotUserID || other.TeamName != "mmtest-other" {
+		t.Fatalf("ProvisionWith: %+v", other)
+	}
+	if _, _, err := other.Client("alice").CreatePost(ctx, &model.Post{ChannelId: other.ChannelID, Message: "hi"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // integration is a tiny bot on loopback: a slash command, a button that opens a dialog, and
