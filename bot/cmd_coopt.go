@@ -63,7 +63,7 @@ func (x *exec) cooptationChanged(c *cooptation.Cooptation, events, silent []doma
 		return err
 	}
 	for _, ev := range events {
-		if err := x.announce(c.Subject(), x.b.eventText(ev, nil)); err != nil {
+		if err := x.announce(c.Subject(), x.b.cooptationEventText(ev, c)); err != nil {
 			return err
 		}
 	}

@@ -69,13 +69,14 @@ func (x *exec) meetingAdd() error {
 	if err := x.needMember(); err != nil {
 		return err
 	}
-	return x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
+	_, err := x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
 		pt, err := st.Points.Add(x.actor.Name, x.cmd.Text, x.now)
 		if err != nil {
 			return domain.Event{}, meetingError(err)
 		}
 		return domain.Event{Actor: x.actor.Name, Kind: domain.MeetingPointAdded, Subject: x.b.meetingSubject(next), Text: "#" + strconv.Itoa(pt.N) + " " + pt.Text}, nil
 	})
+	return err
 }
 
 func (x *exec) meetingDone() error {
@@ -83,7 +84,7 @@ func (x *exec) meetingDone() error {
 		return err
 	}
 	n, _ := strconv.Atoi(x.cmd.Arg)
-	return x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
+	_, err := x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
 		if err := st.Points.MarkDone(n); err != nil {
 			return domain.Event{}, meetingError(err)
 		}
@@ -95,6 +96,7 @@ func (x *exec) meetingDone() error {
 		}
 		return domain.Event{Actor: x.actor.Name, Kind: domain.MeetingPointDone, Subject: x.b.meetingSubject(next), Text: "#" + strconv.Itoa(n) + " " + text}, nil
 	})
+	return err
 }
 
 func (x *exec) meetingSkip() error {
@@ -104,7 +106,12 @@ func (x *exec) meetingSkip() error {
 		}
 		return domain.E("err.skip_needs_vote")
 	}
-	err := x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
+	text, err := x.updateMeeting(func(st *storage.MeetingState, next time.Time) (domain.Event, error) {
+		// Skip cancels the next occurrence; saying it twice is harmless
+		// (R11), it does not cancel the week after as well.
+		if first := x.b.cfg.Meeting.Schedule.Next(x.now); !first.Equal(next) {
+			return domain.Event{}, domain.NoOp("noop.already_skipped", "Date", x.b.date(first))
+		}
 		st.Cancelled[occKey(next)] = strings.TrimSpace(x.cmd.Text)
 		return domain.Event{Actor: x.actor.Name, Kind: domain.MeetingSkipped, Subject: x.b.meetingSubject(next), Text: strings.TrimSpace(x.cmd.Text)}, nil
 	})
@@ -112,7 +119,7 @@ func (x *exec) meetingSkip() error {
 		return err
 	}
 	// Announced where the meeting is announced, too.
-	return x.governance("", x.private)
+	return x.governance("", text)
 }
 
 func (x *exec) meetingMinutes() error {
@@ -141,29 +148,28 @@ func (x *exec) meetingMinutes() error {
 }
 
 // updateMeeting applies f to the meeting's state for the next occurrence,
-// logs and announces its event.
-func (x *exec) updateMeeting(f func(st *storage.MeetingState, next time.Time) (domain.Event, error)) error {
+// logs and announces its event, and returns the announcement.
+func (x *exec) updateMeeting(f func(st *storage.MeetingState, next time.Time) (domain.Event, error)) (string, error) {
 	st, err := x.tx.Meeting()
 	if err != nil {
-		return err
+		return "", err
 	}
 	next, _ := x.b.nextMeeting(st, x.now)
 	if next.IsZero() {
-		return domain.E("meeting.none")
+		return "", domain.E("meeting.none")
 	}
 	ev, err := f(&st, next)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := x.tx.PutMeeting(st); err != nil {
-		return err
+		return "", err
 	}
 	if err := x.record(ev); err != nil {
-		return err
+		return "", err
 	}
 	text := x.b.eventText(ev, nil)
-	x.private = text
-	return x.announce("", text)
+	return text, x.announce("", text)
 }
 
 // agenda builds R21's agenda of the occurrence from the state.

@@ -217,6 +217,7 @@ func dmsTo(msgs []bot.Message) map[string]int {
 }
 
 func TestR17_AcceptanceWelcomesNewcomer(t *testing.T) {
+	accepted := map[string]string{"en": "frank as operationnel", "fr": "frank comme opérationnel·le"}
 	for lang, want := range map[string]string{"en": "Welcome", "fr": "Bienvenue"} {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarness(t, lang)
@@ -226,6 +227,10 @@ func TestR17_AcceptanceWelcomesNewcomer(t *testing.T) {
 			h.drain()
 			n := len(h.entries())
 			h.must("carol", "vote C1 yes")
+			// The announcement names the type in the reply language.
+			if posts := texts(h.outbox(), bot.KindPost); !anyContains(posts, accepted[lang]) {
+				t.Errorf("acceptance announcement %q lacks %q", posts, accepted[lang])
+			}
 			wantKinds(t, h.entriesSince(n), domain.CooptationVoted, domain.CooptationAccept, domain.MemberAdded)
 			m, ok := h.member("frank")
 			if !ok || m.Type != domain.Operationnel || m.Welcomer != "dave" || !m.Since.Equal(start) {

@@ -193,6 +193,14 @@ func TestR21_Agenda(t *testing.T) {
 		if len(r.Private) > 200 || !anyContains(texts(h.drain(), bot.KindPost), "cancelled", "2026-12-14") {
 			t.Errorf("skip not announced")
 		}
+		// R11: skipping again is harmless, it does not cancel the 21st too.
+		n = len(h.entries())
+		if r := h.do("carol", "meeting skip again"); r.Refused || r.Changed || !strings.Contains(r.Private, "already cancelled") {
+			t.Errorf("second skip = %+v, want a harmless no-op", r)
+		}
+		if len(h.entries()) != n {
+			t.Errorf("second skip was logged")
+		}
 		agenda := h.query("zoe", "meeting")
 		wantContains(t, "agenda", agenda, "Cancelled: Monday 14 December 2026 at 10:00 public holiday", "Next meeting: Monday 21 December 2026")
 		// No reminder for the cancelled meeting, and its points carry over.

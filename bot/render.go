@@ -44,6 +44,17 @@ func (b *Bot) eventText(ev domain.Event, p *proposals.Proposal) string {
 	return b.T("event."+ev.Kind, data)
 }
 
+// cooptationEventText is eventText for Cn: the log keeps the candidate and
+// type as data ("frank → operationnel: why"); the announcement says it in the
+// configured language.
+func (b *Bot) cooptationEventText(ev domain.Event, c *cooptation.Cooptation) string {
+	if ev.Kind == domain.CooptationVoted {
+		return b.eventText(ev, nil)
+	}
+	desc := b.T("coopt.describe", map[string]any{"Candidate": c.Candidate, "Type": b.typeName(c.Type), "Why": c.Why})
+	return b.eventText(domain.Event{Actor: ev.Actor, Kind: ev.Kind, Subject: ev.Subject, Text: desc}, nil)
+}
+
 // queueCard renders the card of subject and queues it at the item's home.
 func (b *Bot) queueCard(tx *storage.Tx, subject string) error {
 	home, ok, err := tx.Home(subject)

@@ -3,6 +3,8 @@ package bot
 import (
 	"time"
 
+	"github.com/consentbot/consentbot/cooptation"
+
 	"github.com/consentbot/consentbot/domain"
 	"github.com/consentbot/consentbot/storage"
 )
@@ -88,4 +90,41 @@ func (b *Bot) remind(tx *storage.Tx, st storage.MeetingState, occ time.Time, pla
 		return err
 	}
 	return queueGovernance(tx, platforms, "", text)
+}
+
+// NextWake is the first instant after after when something may come due: a
+// meeting reminder or occurrence, a proposal or cooptation deadline, a
+// cooptation's reminder. The console's :wait stops there so that each thing
+// happens at its own time; zero when nothing is ahead.
+func (b *Bot) NextWake(after time.Time) time.Time {
+	var next time.Time
+	consider := func(t time.Time) {
+		if t.After(after) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	s := b.cfg.Meeting.Schedule
+	occ := s.Next(after)
+	for i := 0; i < 2 && !occ.IsZero(); i++ {
+		consider(occ)
+		for _, r := range s.Reminders {
+			consider(occ.Add(-r))
+		}
+		occ = s.Next(occ)
+	}
+	b.db.View(func(tx *storage.Tx) error {
+		ps, _ := tx.Proposals()
+		for _, p := range ps {
+			if !p.Closed() && !p.DeadlineChecked {
+				consider(p.Deadline)
+			}
+		}
+		cs, _ := tx.Cooptations()
+		for _, c := range cs {
+			consider(c.Deadline)
+			consider(c.Deadline.Add(-cooptation.ReminderBefore))
+		}
+		return nil
+	})
+	return next
 }

@@ -44,6 +44,7 @@ func (c *Clock) Advance(d time.Duration) {
 type Bot interface {
 	bot.Handler
 	Tick(now time.Time) (int, error)
+	NextWake(after time.Time) time.Time
 }
 
 // Console is one terminal session.
@@ -110,11 +111,15 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	return nil
 }
 
-// wait moves the clock in steps of at most an hour, ticking at each, so that
-// reminders fall in order and at their own time.
+// wait moves the clock in steps of at most an hour, and to each instant when
+// something comes due, ticking at each, so that reminders fall in order and
+// at their own time.
 func (c *Console) wait(d time.Duration) error {
 	for d > 0 {
 		step := min(d, time.Hour)
+		if wake := c.Bot.NextWake(c.Clock.Now()); !wake.IsZero() {
+			step = min(step, wake.Sub(c.Clock.Now()))
+		}
 		c.Clock.Advance(step)
 		d -= step
 		if _, err := c.Bot.Tick(c.Clock.Now()); err != nil {
