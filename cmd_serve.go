@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -73,8 +74,13 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 		platforms[bot.PlatformMattermost] = a
 	}
 	if r := cfg.RocketChat; r != nil {
+		nonce, err := db.Secret("rocketchat-ids")
+		if err != nil {
+			return err
+		}
 		a := rocketchat.New(rocketchat.Config{
 			URL: r.URL, Channel: r.Channel, UserID: r.UserID, Token: r.Token, User: r.User, Password: r.Password,
+			InstallID: hex.EncodeToString(nonce[:6]),
 		}, rocketchat.Deps{Handler: b, Outbox: db, Cards: db, Identities: db, Marks: db, Logger: log.With("platform", "rocketchat")})
 		platforms[bot.PlatformRocketChat] = a
 	}

@@ -26,6 +26,9 @@ type Config struct {
 	// BotName is the bot's username, for @-mentions; asked from the server
 	// (GET me) when empty.
 	BotName string
+	// InstallID is a per-database nonce that keeps message ids of two
+	// installations apart (see outboxID); serve derives it from a secret.
+	InstallID string
 }
 
 // Deps are what the adapter needs from the bot.

@@ -140,7 +140,7 @@ func (a *Adapter) deliver(ctx context.Context, m bot.Message) error {
 		if err != nil {
 			return err
 		}
-		return a.sendMessage(ctx, outboxID(m), rid, "", m.Text)
+		return a.sendMessage(ctx, a.outboxID(m), rid, "", m.Text)
 	default: // KindPost, and any kind unknown to this version, as a plain post
 		rid, err := a.room(ctx, m.Channel)
 		if err != nil {
@@ -154,7 +154,7 @@ func (a *Adapter) deliver(ctx context.Context, m bot.Message) error {
 				tmid = id // announcements about an item go into its card's thread
 			}
 		}
-		return a.sendMessage(ctx, outboxID(m), rid, tmid, m.Text)
+		return a.sendMessage(ctx, a.outboxID(m), rid, tmid, m.Text)
 	}
 }
 
@@ -177,7 +177,7 @@ func (a *Adapter) deliverCard(ctx context.Context, m bot.Message) error {
 		// The card was deleted (or is no longer ours): post a new one.
 		a.log.Warn("rocketchat_card_update_refused", "subject", m.Subject, "err", err)
 	}
-	id := outboxID(m)
+	id := a.outboxID(m)
 	if err := a.sendMessage(ctx, id, rid, "", text); err != nil {
 		return err
 	}

@@ -11,11 +11,13 @@ import (
 
 // outboxID is the Rocket.Chat message id of an outbox message. It is fixed
 // for a given entry, so a retry is refused as a duplicate instead of posted
-// twice. The hash of the content keeps ids distinct if the outbox sequence
-// restarts on a fresh database.
-func outboxID(m bot.Message) string {
+// twice. The outbox sequence restarts on a fresh database, so the id also
+// hashes the installation's nonce (Config.InstallID) and the content: a
+// reinstalled bot posting the same card text must not be refused as a
+// duplicate of its predecessor's post.
+func (a *Adapter) outboxID(m bot.Message) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s", m.Kind, m.Channel, m.Member, m.Subject, m.Text)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s", a.cfg.InstallID, m.Kind, m.Channel, m.Member, m.Subject, m.Text)
 	return fmt.Sprintf("cb%d-%s", m.ID, hex.EncodeToString(h.Sum(nil))[:10])
 }
 
