@@ -10,18 +10,8 @@ import (
 
 	"github.com/consentbot/consentbot/bot"
 	"github.com/consentbot/consentbot/bot/console"
-	"github.com/consentbot/consentbot/domain"
 	"github.com/consentbot/consentbot/storage"
 )
-
-// demoRoster is SPEC §4's demo roster.
-var demoRoster = []domain.Member{
-	{Name: "alice", Type: domain.Societaire, Council: true},
-	{Name: "bob", Type: domain.Societaire, Council: true},
-	{Name: "carol", Type: domain.Societaire},
-	{Name: "dave", Type: domain.Operationnel},
-	{Name: "erin", Type: domain.Bienfaiteur},
-}
 
 func runConsole(ctx context.Context, args, env []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, c := newFlags("console", stderr)
@@ -81,7 +71,7 @@ func seedDemo(db *storage.DB) error {
 		if err != nil || len(roster) > 0 {
 			return err
 		}
-		for _, m := range demoRoster {
+		for _, m := range console.DemoRoster() {
 			m.Since = tx.Now()
 			if err := addMember(tx, m); err != nil {
 				return err

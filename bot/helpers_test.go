@@ -28,13 +28,7 @@ const (
 )
 
 // demoRoster is SPEC §4's demo roster.
-var demoRoster = []domain.Member{
-	{Name: "alice", Type: domain.Societaire, Council: true},
-	{Name: "bob", Type: domain.Societaire, Council: true},
-	{Name: "carol", Type: domain.Societaire},
-	{Name: "dave", Type: domain.Operationnel},
-	{Name: "erin", Type: domain.Bienfaiteur},
-}
+var demoRoster = console.DemoRoster()
 
 func paris(tb testing.TB) *time.Location {
 	tb.Helper()

@@ -13,8 +13,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/console"
 	"github.com/consentbot/consentbot/bot/mattermost"
-	"github.com/consentbot/consentbot/domain"
 	"github.com/consentbot/consentbot/e2e/mmtest"
 	"github.com/consentbot/consentbot/meeting"
 	"github.com/consentbot/consentbot/storage"
@@ -56,13 +56,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	roster := []domain.Member{
-		{Name: "alice", Type: domain.Societaire, Council: true},
-		{Name: "bob", Type: domain.Societaire, Council: true},
-		{Name: "carol", Type: domain.Societaire},
-		{Name: "dave", Type: domain.Operationnel},
-		{Name: "erin", Type: domain.Bienfaiteur},
-	}
+	roster := console.DemoRoster()
 	if err := db.Update(func(tx *storage.Tx) error {
 		for _, m := range roster {
 			if err := tx.PutMember(m); err != nil {

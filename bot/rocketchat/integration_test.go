@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/console"
 	"github.com/consentbot/consentbot/bot/rocketchat/ddp"
 	"github.com/consentbot/consentbot/bot/rocketchat/rcfake"
 	"github.com/consentbot/consentbot/domain"
@@ -56,13 +57,7 @@ func newRealEnv(t *testing.T) *realEnv {
 	}
 	t.Cleanup(func() { db.Close() })
 	err = db.Update(func(tx *storage.Tx) error {
-		for _, m := range []domain.Member{
-			{Name: "alice", Type: domain.Societaire, Council: true},
-			{Name: "bob", Type: domain.Societaire, Council: true},
-			{Name: "carol", Type: domain.Societaire},
-			{Name: "dave", Type: domain.Operationnel},
-			{Name: "erin", Type: domain.Bienfaiteur},
-		} {
+		for _, m := range console.DemoRoster() {
 			m.Since = tx.Now()
 			if err := tx.PutMember(m); err != nil {
 				return err
