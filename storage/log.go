@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -91,6 +92,38 @@ type LogFilter struct {
 	Words        []string // all must appear in subject or text, any case
 }
 
+func (f LogFilter) isZero() bool {
+	return f.Since.IsZero() && f.Until.IsZero() && f.Actor == "" && f.Kind == "" && f.Subject == "" && len(f.Words) == 0
+}
+
+// mayMatch is a cheap test on the stored JSON, before decoding it: a word
+// that appears nowhere in the record, in any case, cannot match. Words with
+// characters that JSON escapes are left to Match.
+func (f LogFilter) mayMatch(raw []byte) bool {
+	if len(f.Words) == 0 && f.Actor == "" {
+		return true
+	}
+	lower := bytes.ToLower(raw)
+	for _, w := range append([]string{f.Actor}, f.Words...) {
+		if w == "" || strings.ContainsAny(w, "\"<>&\\") || !isPrintableASCII(w) {
+			continue
+		}
+		if !bytes.Contains(lower, []byte(strings.ToLower(w))) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 // Match reports whether e passes the filter.
 func (f LogFilter) Match(e Entry) bool {
 	switch {
@@ -115,7 +148,21 @@ func (f LogFilter) Match(e Entry) bool {
 func (tx *Tx) LogPage(f LogFilter, page, size int) (entries []Entry, more bool, err error) {
 	skip := (page - 1) * size
 	c := tx.tx.Bucket(bucketLog).Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+	k, v := c.Last()
+	if f.isZero() && k != nil {
+		// Unfiltered: sequence numbers are dense, so page n starts at a
+		// known key; no need to read the pages before it.
+		last := btoi(k)
+		if uint64(skip) >= last {
+			return nil, false, nil
+		}
+		k, v = c.Seek(itob(last - uint64(skip)))
+		skip = 0
+	}
+	for ; k != nil; k, v = c.Prev() {
+		if !f.mayMatch(v) {
+			continue
+		}
 		var e Entry
 		if err := json.Unmarshal(v, &e); err != nil {
 			return nil, false, fmt.Errorf("storage: log %d: %w", btoi(k), err)
