@@ -52,13 +52,13 @@ func TestAction_R25_DirectVerbsAnswerEphemeralOnly(t *testing.T) {
 	} {
 		t.Run(tc.verb, func(t *testing.T) {
 			e := newEnv(t)
-			e.h.reply = func(bot.Request) bot.Response { return bot.Response{Private: "Done.", Changed: true} }
+			e.h.Reply = func(bot.Request) bot.Response { return bot.Response{Private: "Done.", Changed: true} }
 			code, out := e.click(t, tc.verb, signedContext(tc.verb, tc.subject))
 			if code != http.StatusOK {
 				t.Fatalf("status = %d", code)
 			}
 			want := []bot.Request{{Platform: bot.PlatformMattermost, Channel: govID, UserID: bobID, UserName: "bob", Text: tc.text}}
-			if diff := cmp.Diff(want, e.h.requests()); diff != "" {
+			if diff := cmp.Diff(want, e.h.Requests()); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 			// Only ephemeral_text: an "update" would replace the card and drop its buttons.
@@ -89,7 +89,7 @@ func TestAction_ForgedContextIsRefused(t *testing.T) {
 			if code != http.StatusOK || out["ephemeral_text"] != e.a.tx.forged {
 				t.Errorf("answer = %d %v, want 200 with the refusal", code, out)
 			}
-			if n := len(e.h.requests()); n != 0 {
+			if n := len(e.h.Requests()); n != 0 {
 				t.Errorf("handler called %d times", n)
 			}
 			if calls := e.mm.takeCalls(); len(calls) != 0 {
@@ -110,7 +110,7 @@ func TestAction_WrongSecretPathIs404(t *testing.T) {
 			t.Errorf("%s: status = %d, want 404", path, w.Code)
 		}
 	}
-	if n := len(e.h.requests()); n != 0 {
+	if n := len(e.h.Requests()); n != 0 {
 		t.Errorf("handler called %d times", n)
 	}
 }
@@ -120,8 +120,8 @@ func TestAction_NoSecretRefusesEverything(t *testing.T) {
 	e.a.cfg.Secret = nil
 	e.a.secretPath = secretPath(nil)
 	w := e.do(t, "POST", "/mattermost/actions/"+strings.Repeat("0", 32)+"/validate", "application/json", actionBody(t, bobID, "bob", signedContext("validate", "P3")), nil)
-	if w.Code != http.StatusNotFound || len(e.h.requests()) != 0 {
-		t.Errorf("status %d, %d requests", w.Code, len(e.h.requests()))
+	if w.Code != http.StatusNotFound || len(e.h.Requests()) != 0 {
+		t.Errorf("status %d, %d requests", w.Code, len(e.h.Requests()))
 	}
 }
 
@@ -140,7 +140,7 @@ func TestAction_ReasonVerbsOpenADialog(t *testing.T) {
 			if code != http.StatusOK || len(out) != 0 {
 				t.Errorf("answer = %d %v, want 200 {}", code, out)
 			}
-			if n := len(e.h.requests()); n != 0 {
+			if n := len(e.h.Requests()); n != 0 {
 				t.Errorf("handler called %d times before the dialog was sent", n)
 			}
 			if diff := cmp.Diff([]string{"POST /api/v4/actions/dialogs/open"}, e.mm.takeCalls()); diff != "" {

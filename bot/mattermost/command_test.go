@@ -27,14 +27,14 @@ func TestCommand_R25_AnswersEphemeralNeverInChannel(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.h.reply = func(bot.Request) bot.Response { return tc.resp }
+			e.h.Reply = func(bot.Request) bot.Response { return tc.resp }
 			w := e.do(t, "POST", "/mattermost/command", formType, slashBody,
 				map[string]string{"Authorization": "Token " + cmdToken, "Accept": "application/json"})
 			if w.Code != http.StatusOK {
 				t.Fatalf("status = %d, want 200", w.Code)
 			}
 			want := []bot.Request{{Platform: bot.PlatformMattermost, Channel: govID, UserID: aliceID, UserName: "alice", Text: "propose Test one two"}}
-			if diff := cmp.Diff(want, e.h.requests()); diff != "" {
+			if diff := cmp.Diff(want, e.h.Requests()); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 			b := body(t, w)
@@ -60,8 +60,8 @@ func TestCommand_R25_AnswersEphemeralNeverInChannel(t *testing.T) {
 func TestCommand_TokenInFormFieldOnly(t *testing.T) {
 	e := newEnv(t)
 	w := e.do(t, "POST", "/mattermost/command", formType, slashBody, nil)
-	if w.Code != http.StatusOK || len(e.h.requests()) != 1 {
-		t.Fatalf("status %d, %d requests; want 200 and the handler called", w.Code, len(e.h.requests()))
+	if w.Code != http.StatusOK || len(e.h.Requests()) != 1 {
+		t.Fatalf("status %d, %d requests; want 200 and the handler called", w.Code, len(e.h.Requests()))
 	}
 }
 
@@ -89,7 +89,7 @@ func TestCommand_BadTokenIs401AndReachesNothing(t *testing.T) {
 			if w.Code != http.StatusUnauthorized {
 				t.Errorf("status = %d, want 401", w.Code)
 			}
-			if n := len(e.h.requests()); n != 0 {
+			if n := len(e.h.Requests()); n != 0 {
 				t.Errorf("handler called %d times", n)
 			}
 		})
@@ -99,7 +99,7 @@ func TestCommand_BadTokenIs401AndReachesNothing(t *testing.T) {
 func TestCommand_GetIsNotServed(t *testing.T) {
 	e := newEnv(t)
 	w := e.do(t, "GET", "/mattermost/command?"+slashBody, "", "", nil)
-	if w.Code != http.StatusMethodNotAllowed || len(e.h.requests()) != 0 {
-		t.Errorf("status = %d, %d requests", w.Code, len(e.h.requests()))
+	if w.Code != http.StatusMethodNotAllowed || len(e.h.Requests()) != 0 {
+		t.Errorf("status = %d, %d requests", w.Code, len(e.h.Requests()))
 	}
 }

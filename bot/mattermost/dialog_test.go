@@ -48,14 +48,14 @@ func TestDialog_SubmitReachesTheBot(t *testing.T) {
 	} {
 		t.Run(tc.verb, func(t *testing.T) {
 			e := newEnv(t)
-			e.h.reply = func(bot.Request) bot.Response { return bot.Response{Private: "Recorded.", Changed: true} }
+			e.h.Reply = func(bot.Request) bot.Response { return bot.Response{Private: "Recorded.", Changed: true} }
 			state := e.openDialog(t, tc.verb, tc.subject)
 			code, out := e.submit(t, state, bobID, govID, "  "+goodReason+"\n")
 			if code != http.StatusOK || len(out) != 0 {
 				t.Errorf("answer = %d %v, want 200 {} (closes the dialog)", code, out)
 			}
 			want := []bot.Request{{Platform: bot.PlatformMattermost, Channel: govID, UserID: bobID, UserName: "bob", Text: tc.text}}
-			if diff := cmp.Diff(want, e.h.requests()); diff != "" {
+			if diff := cmp.Diff(want, e.h.Requests()); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 		})
@@ -102,14 +102,14 @@ func TestDialog_RefusedStates(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.h.reply = func(bot.Request) bot.Response { return bot.Response{Changed: true} }
+			e.h.Reply = func(bot.Request) bot.Response { return bot.Response{Changed: true} }
 			state, user, channel := tc.prepare(t, e, e.openDialog(t, "object", "P3"))
-			before := len(e.h.requests())
+			before := len(e.h.Requests())
 			code, out := e.submit(t, state, user, channel, goodReason)
 			if code != http.StatusOK || out["error"] != tc.want(e) || len(out) != 1 {
 				t.Errorf("answer = %d %v, want the error %q", code, out, tc.want(e))
 			}
-			if n := len(e.h.requests()) - before; n != 0 {
+			if n := len(e.h.Requests()) - before; n != 0 {
 				t.Errorf("handler called %d times", n)
 			}
 		})
@@ -119,7 +119,7 @@ func TestDialog_RefusedStates(t *testing.T) {
 func TestDialog_TooShortReasonShownInTheDialog(t *testing.T) {
 	e := newEnv(t)
 	const why = "An objection needs a reason of at least 20 characters."
-	e.h.reply = func(r bot.Request) bot.Response {
+	e.h.Reply = func(r bot.Request) bot.Response {
 		if strings.HasSuffix(r.Text, " no") || len(r.Text) < len("object P3 ")+20 {
 			return bot.Response{Private: why, Refused: true}
 		}
@@ -135,14 +135,14 @@ func TestDialog_TooShortReasonShownInTheDialog(t *testing.T) {
 	if code != 200 || len(out) != 0 {
 		t.Errorf("corrected submission: %d %v, want 200 {}", code, out)
 	}
-	if n := len(e.h.requests()); n != 2 {
+	if n := len(e.h.Requests()); n != 2 {
 		t.Errorf("handler called %d times, want 2", n)
 	}
 }
 
 func TestDialog_NoOpAnswerShownInTheDialog(t *testing.T) {
 	e := newEnv(t)
-	e.h.reply = func(bot.Request) bot.Response { return bot.Response{Private: "You already objected to P3."} }
+	e.h.Reply = func(bot.Request) bot.Response { return bot.Response{Private: "You already objected to P3."} }
 	code, out := e.submit(t, e.openDialog(t, "object", "P3"), bobID, govID, goodReason)
 	if code != 200 || out["error"] != "You already objected to P3." {
 		t.Errorf("answer = %d %v", code, out)
@@ -153,7 +153,7 @@ func TestDialog_Cancelled(t *testing.T) {
 	e := newEnv(t)
 	w := e.do(t, "POST", "/mattermost/dialog", "application/json",
 		`{"type":"dialog_cancellation","callback_id":"consent-object","state":"x","user_id":"`+bobID+`","channel_id":"`+govID+`","cancelled":true}`, nil)
-	if w.Code != 200 || body(t, w) != "{}" || len(e.h.requests()) != 0 {
-		t.Errorf("cancel: %d, %d requests", w.Code, len(e.h.requests()))
+	if w.Code != 200 || body(t, w) != "{}" || len(e.h.Requests()) != 0 {
+		t.Errorf("cancel: %d, %d requests", w.Code, len(e.h.Requests()))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/bottest"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -19,11 +20,11 @@ const publicURL = "https://bot.example.org"
 type env struct {
 	a      *Adapter
 	mm     *mmFake
-	h      *fakeHandler
-	out    *fakeOutbox
-	cards  *fakeCards
-	ids    fakeIdentities
-	clock  *fakeClock
+	h      *bottest.Handler
+	out    *bottest.Outbox
+	cards  *bottest.Cards
+	ids    *bottest.Identities
+	clock  *bottest.Clock
 	routes http.Handler // Handler() mounted as the lead will mount it
 }
 
@@ -31,11 +32,11 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{
 		mm:    newMMFake(t),
-		h:     &fakeHandler{},
-		out:   newFakeOutbox(),
-		cards: newFakeCards(),
-		ids:   fakeIdentities{"alice": aliceID},
-		clock: &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)},
+		h:     &bottest.Handler{},
+		out:   bottest.NewOutbox(bot.PlatformMattermost),
+		cards: &bottest.Cards{},
+		ids:   bottest.NewIdentities(bot.PlatformMattermost, map[string]string{"alice": aliceID}),
+		clock: bottest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
 	}
 	e.a = New(Config{
 		URL:               e.mm.srv.URL,

@@ -42,7 +42,7 @@ func wantCalls(t *testing.T, want, got []string) {
 
 func wantAcked(t *testing.T, e *env, pending int, acked ...uint64) {
 	t.Helper()
-	p, a := e.out.state()
+	p, a := e.out.State()
 	if p != pending || !slices.Equal(a, acked) {
 		t.Errorf("outbox: %d pending, acked %v; want %d pending, acked %v", p, a, pending, acked)
 	}
@@ -82,7 +82,7 @@ func buttons(t *testing.T, e *env, p *model.Post, subject string) []string {
 
 func TestOutbox_CardCreatedThenUpdatedInPlaceKeepsButtons(t *testing.T) {
 	e := newEnv(t)
-	e.out.add(card(1, "", "P3", "**P3** Migrate Nextcloud — open", true, proposalActions...))
+	e.out.Add(card(1, "", "P3", "**P3** Migrate Nextcloud — open", true, proposalActions...))
 	wantCalls(t, []string{
 		"GET /api/v4/teams/name/coop/channels/name/gouvernance",
 		"GET /api/v4/channels/" + govID + "/posts", // first message since start: already there?
@@ -110,11 +110,11 @@ func TestOutbox_CardCreatedThenUpdatedInPlaceKeepsButtons(t *testing.T) {
 
 	// The button works: its context, as Mattermost will send it back, passes.
 	ctx := p.Attachments()[0].Actions[0].Integration.Context
-	if code, _ := e.click(t, "validate", ctx); code != 200 || len(e.h.requests()) != 1 || e.h.requests()[0].Text != "validate P3" {
-		t.Errorf("click on the rendered button: %d %v", code, e.h.requests())
+	if code, _ := e.click(t, "validate", ctx); code != 200 || len(e.h.Requests()) != 1 || e.h.Requests()[0].Text != "validate P3" {
+		t.Errorf("click on the rendered button: %d %v", code, e.h.Requests())
 	}
 
-	e.out.add(card(2, "", "P3", "**P3** Migrate Nextcloud — 1 validation", true, proposalActions...))
+	e.out.Add(card(2, "", "P3", "**P3** Migrate Nextcloud — 1 validation", true, proposalActions...))
 	wantCalls(t, []string{"PUT /api/v4/posts/" + postID + "/patch"}, e.pass(t))
 	p = e.mm.post(postID)
 	if p.Message != "**P3** Migrate Nextcloud — 1 validation" {
@@ -124,7 +124,7 @@ func TestOutbox_CardCreatedThenUpdatedInPlaceKeepsButtons(t *testing.T) {
 		t.Errorf("buttons after update = %v, want them kept", got)
 	}
 
-	e.out.add(card(3, "", "P3", "**P3** Migrate Nextcloud — done", false))
+	e.out.Add(card(3, "", "P3", "**P3** Migrate Nextcloud — done", false))
 	wantCalls(t, []string{"PUT /api/v4/posts/" + postID + "/patch"}, e.pass(t))
 	p = e.mm.post(postID)
 	if p.Message != "**P3** Migrate Nextcloud — done" || len(p.Attachments()) != 0 {
@@ -139,7 +139,7 @@ func TestOutbox_CardCreatedThenUpdatedInPlaceKeepsButtons(t *testing.T) {
 func TestOutbox_CardPostDeletedIsPostedAgain(t *testing.T) {
 	e := newEnv(t)
 	_ = e.cards.SetCard(bot.PlatformMattermost, otherCh, "C1", "deletedpost000000000000000")
-	e.out.add(card(1, otherCh, "C1", "**C1** bob as operationnel", true, "vote_yes", "vote_no"))
+	e.out.Add(card(1, otherCh, "C1", "**C1** bob as operationnel", true, "vote_yes", "vote_no"))
 	wantCalls(t, []string{
 		"PUT /api/v4/posts/deletedpost000000000000000/patch",
 		"GET /api/v4/channels/" + otherCh + "/posts",
@@ -154,7 +154,7 @@ func TestOutbox_CardPostDeletedIsPostedAgain(t *testing.T) {
 
 func TestOutbox_ThreadReplyUnderTheCard(t *testing.T) {
 	e := newEnv(t)
-	e.out.add(
+	e.out.Add(
 		card(1, "", "P3", "**P3** card", true, proposalActions...),
 		msg(2, bot.KindPost, "", "P3", "P3 is approved."),
 		msg(3, bot.KindPost, "", "P9", "P9 has no card here."),
@@ -184,7 +184,7 @@ func TestOutbox_ExceptSkipsTheGovernanceCopy(t *testing.T) {
 	a.Except = govID
 	b := msg(2, bot.KindPost, "", "", "Said in another channel.")
 	b.Except = otherCh
-	e.out.add(a, b)
+	e.out.Add(a, b)
 	e.pass(t)
 	wantAcked(t, e, 0, 1, 2)
 	if got := messages(e.mm.postsIn(govID)); !slices.Equal(got, []string{"Said in another channel."}) {
@@ -194,7 +194,7 @@ func TestOutbox_ExceptSkipsTheGovernanceCopy(t *testing.T) {
 
 func TestOutbox_DirectMessages(t *testing.T) {
 	e := newEnv(t)
-	e.out.add(
+	e.out.Add(
 		dm(1, "alice", "Welcome, alice."),    // bound identity
 		dm(2, "bob", "You have a vote due."), // unbound: looked up by username
 		dm(3, "carol", "Hello carol."),       // no account anywhere yet
@@ -227,7 +227,7 @@ func TestOutbox_DirectMessages(t *testing.T) {
 
 	// …until she is bound to an account (R27: kept, not dropped).
 	const carolID = "c4r0lc4r0lc4r0lc4r0lc4r0lc"
-	e.ids["carol"] = carolID
+	e.ids.Bind("carol", carolID)
 	e.clock.Advance(time.Hour)
 	wantCalls(t, []string{
 		"POST /api/v4/channels/direct",
@@ -242,12 +242,12 @@ func waitDelivered(t *testing.T, e *env) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if p, _ := e.out.state(); p == 0 {
+		if p, _ := e.out.State(); p == 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	p, _ := e.out.state()
+	p, _ := e.out.State()
 	t.Fatalf("%d messages still pending", p)
 }
 
@@ -259,7 +259,7 @@ func TestOutbox_R27_ServerErrorThenOKDeliveredOnceInOrder(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- e.a.Run(ctx) }()
-	e.out.add(msg(1, bot.KindPost, otherCh, "", "first"), msg(2, bot.KindPost, otherCh, "", "second"))
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", "first"), msg(2, bot.KindPost, otherCh, "", "second"))
 	waitDelivered(t, e)
 	cancel()
 	if err := <-done; err != nil {
@@ -282,7 +282,7 @@ func TestOutbox_R27_LostAnswerIsNotPostedTwice(t *testing.T) {
 	e := newEnv(t)
 	// The post is created, but the answer is a 502 (a proxy timed out).
 	e.mm.failNext("POST /api/v4/posts", failure{status: 502, afterWork: true})
-	e.out.add(msg(1, bot.KindPost, otherCh, "", "only once"))
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", "only once"))
 	e.pass(t)
 	wantAcked(t, e, 1)
 	e.clock.Advance(time.Second)
@@ -295,8 +295,8 @@ func TestOutbox_R27_LostAnswerIsNotPostedTwice(t *testing.T) {
 
 func TestOutbox_R27_FailedAckIsNotPostedTwice(t *testing.T) {
 	e := newEnv(t)
-	e.out.ackFails = 1
-	e.out.add(msg(1, bot.KindPost, otherCh, "", "once"), msg(2, bot.KindPost, otherCh, "", "twice"))
+	e.out.FailAcks(1)
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", "once"), msg(2, bot.KindPost, otherCh, "", "twice"))
 	e.pass(t)
 	wantAcked(t, e, 2) // delivered, not acknowledged: the second one waits
 	e.clock.Advance(time.Second)
@@ -309,7 +309,7 @@ func TestOutbox_R27_FailedAckIsNotPostedTwice(t *testing.T) {
 
 func TestOutbox_TooLongTextIsCut(t *testing.T) {
 	e := newEnv(t)
-	e.out.add(msg(1, bot.KindPost, otherCh, "", strings.Repeat("é", model.PostMessageMaxRunesV2+10)))
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", strings.Repeat("é", model.PostMessageMaxRunesV2+10)))
 	e.pass(t)
 	wantAcked(t, e, 0, 1)
 	if got := []rune(e.mm.postsIn(otherCh)[0].Message); len(got) != model.PostMessageMaxRunesV2 || got[len(got)-1] != '…' {
@@ -324,7 +324,7 @@ func TestOutbox_R27_RestartAfterCreateBeforeAck(t *testing.T) {
 	old := &model.Post{ChannelId: govID, Message: "**P3** card"}
 	old.AddProp(propMsg, e.a.msgTag(bot.Message{ID: 7}))
 	oldID := e.mm.addPost(old)
-	e.out.add(card(7, "", "P3", "**P3** card", true, proposalActions...),
+	e.out.Add(card(7, "", "P3", "**P3** card", true, proposalActions...),
 		card(8, "", "P3", "**P3** card, validated", true, proposalActions...))
 	wantCalls(t, []string{
 		"GET /api/v4/teams/name/coop/channels/name/gouvernance",
@@ -343,7 +343,7 @@ func TestOutbox_R27_RestartAfterCreateBeforeAck(t *testing.T) {
 func TestOutbox_R27_TooManyRequestsRetriedAfterRetryAfter(t *testing.T) {
 	e := newEnv(t)
 	e.mm.failNext("POST /api/v4/posts", failure{status: 429, retryAfter: 3})
-	e.out.add(msg(1, bot.KindPost, otherCh, "", "rate limited"))
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", "rate limited"))
 	wantCalls(t, []string{"GET /api/v4/channels/" + otherCh + "/posts", "POST /api/v4/posts"}, e.pass(t))
 	wantAcked(t, e, 1)
 	if w := e.a.nextWake(); w != 3*time.Second {
@@ -360,7 +360,7 @@ func TestOutbox_R27_TooManyRequestsRetriedAfterRetryAfter(t *testing.T) {
 func TestOutbox_R27_BackoffDoublesAndIsCapped(t *testing.T) {
 	e := newEnv(t)
 	e.mm.setDown(otherCh, 503)
-	e.out.add(msg(1, bot.KindPost, otherCh, "", "x"))
+	e.out.Add(msg(1, bot.KindPost, otherCh, "", "x"))
 	var waits []time.Duration
 	for range 9 {
 		e.pass(t)
@@ -381,7 +381,7 @@ func TestOutbox_R27_BackoffDoublesAndIsCapped(t *testing.T) {
 func TestOutbox_R27_FailingChannelDoesNotBlockOthers(t *testing.T) {
 	e := newEnv(t)
 	e.mm.setDown(otherCh, 500)
-	e.out.add(
+	e.out.Add(
 		msg(1, bot.KindPost, otherCh, "", "o1"),
 		msg(2, bot.KindPost, govID, "", "g1"),
 		msg(3, bot.KindPost, otherCh, "", "o2"),
@@ -402,9 +402,9 @@ func TestOutbox_R27_LooksPastMoreThanABatchOfStuckMessages(t *testing.T) {
 	e := newEnv(t)
 	e.mm.setDown(otherCh, 500)
 	for i := range uint64(2*batchSize + 5) {
-		e.out.add(msg(i+1, bot.KindPost, otherCh, "", "stuck"))
+		e.out.Add(msg(i+1, bot.KindPost, otherCh, "", "stuck"))
 	}
-	e.out.add(msg(1000, bot.KindPost, govID, "", "free"))
+	e.out.Add(msg(1000, bot.KindPost, govID, "", "free"))
 	e.pass(t)
 	if got := messages(e.mm.postsIn(govID)); !slices.Equal(got, []string{"free"}) {
 		t.Errorf("governance posts = %q: a stuck channel blocked another one", got)
@@ -415,7 +415,7 @@ func TestOutbox_R27_GovernanceChannelUnreachable(t *testing.T) {
 	t.Run("MattermostDownHoldsEveryChannel", func(t *testing.T) {
 		e := newEnv(t)
 		e.mm.failNext("GET /api/v4/teams/name/{team}/channels/name/{channel}", failure{status: 503})
-		e.out.add(
+		e.out.Add(
 			msg(1, bot.KindPost, "", "", "to governance"),
 			msg(2, bot.KindPost, govID, "", "to governance by id"), // must not overtake 1
 			dm(3, "alice", "a DM goes on"),
@@ -434,7 +434,7 @@ func TestOutbox_R27_GovernanceChannelUnreachable(t *testing.T) {
 	t.Run("UnknownNameHoldsOnlyGovernance", func(t *testing.T) {
 		e := newEnv(t)
 		e.a.cfg.Channel = "typo"
-		e.out.add(msg(1, bot.KindPost, "", "", "to governance"), msg(2, bot.KindPost, otherCh, "", "elsewhere"))
+		e.out.Add(msg(1, bot.KindPost, "", "", "to governance"), msg(2, bot.KindPost, otherCh, "", "elsewhere"))
 		e.pass(t)
 		wantAcked(t, e, 1, 2)
 	})
@@ -442,7 +442,7 @@ func TestOutbox_R27_GovernanceChannelUnreachable(t *testing.T) {
 
 func TestOutbox_UnknownActionGetsNoButton(t *testing.T) {
 	e := newEnv(t)
-	e.out.add(card(1, otherCh, "P1", "card", true, "validate", "explode"))
+	e.out.Add(card(1, otherCh, "P1", "card", true, "validate", "explode"))
 	e.pass(t)
 	id, _, _ := e.cards.Card(bot.PlatformMattermost, otherCh, "P1")
 	if got := buttons(t, e, e.mm.post(id), "P1"); !slices.Equal(got, []string{"validate"}) {
@@ -468,7 +468,7 @@ func TestOutbox_R27_OtherInstallationsPostIsNotOurs(t *testing.T) {
 	old := &model.Post{ChannelId: govID, Message: "**P3** someone else's card"}
 	old.AddProp(propMsg, "mattermost-1")
 	e.mm.addPost(old)
-	e.out.add(card(1, "", "P3", "**P3** card", true, proposalActions...))
+	e.out.Add(card(1, "", "P3", "**P3** card", true, proposalActions...))
 	e.pass(t)
 	if got := messages(e.mm.postsIn(govID)); len(got) != 2 || got[1] != "**P3** card" {
 		t.Fatalf("posts = %q: our card was not posted", got)

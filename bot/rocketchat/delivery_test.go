@@ -49,9 +49,9 @@ func TestR27_RESTErrorsRetried_DeliveredOnceInOrder(t *testing.T) {
 		rcfake.Failure{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}},
 		rcfake.Failure{Status: http.StatusServiceUnavailable},
 	)
-	e.outbox.add(post(general, "one"), post(general, "two"), post(general, "three"))
+	e.outbox.Add(post(general, "one"), post(general, "two"), post(general, "three"))
 
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 	if diff := cmp.Diff([]string{"one", "two", "three"}, e.botTexts(general)); diff != "" {
 		t.Errorf("channel (-want +got):\n%s", diff)
 	}
@@ -74,9 +74,9 @@ func TestR27_UncertainFailure_DuplicateIDNotPostedTwice(t *testing.T) {
 	e := newEnv(t, nil)
 	// The server stores the message, then the answer is lost.
 	e.srv.FailREST(rcfake.Failure{Status: http.StatusBadGateway, AfterCommit: true})
-	e.outbox.add(post(general, "exactly once"))
+	e.outbox.Add(post(general, "exactly once"))
 
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 	if got := e.botTexts(general); len(got) != 1 {
 		t.Errorf("posted %q, want one message", got)
 	}
@@ -87,7 +87,7 @@ func TestR27_UncertainFailure_DuplicateIDNotPostedTwice(t *testing.T) {
 
 func TestR27_UndeliverableMessageKept_OtherChannelsGoOn(t *testing.T) {
 	e := newEnv(t, nil)
-	e.outbox.add(post(noBot, "refused: the bot is not in this room"), post(noBot, "queued behind it"), post(general, "unblocked"))
+	e.outbox.Add(post(noBot, "refused: the bot is not in this room"), post(noBot, "queued behind it"), post(general, "unblocked"))
 
 	waitFor(t, "other channel delivered", func() bool { return contains(e.botTexts(general), "unblocked") })
 	waitFor(t, "retried later", func() bool { return countCalls(e.srv, "POST chat.sendMessage 400") >= 2 })
@@ -106,7 +106,7 @@ func TestR27_UndeliverableMessageKept_OtherChannelsGoOn(t *testing.T) {
 
 func TestCard_PostedThenUpdatedInPlace_PostsThreadUnderIt(t *testing.T) {
 	e := newEnv(t, nil)
-	e.outbox.add(cardMessage("P3", true, "validate", "object"))
+	e.outbox.Add(cardMessage("P3", true, "validate", "object"))
 	var cardID string
 	waitFor(t, "card posted and remembered", func() bool {
 		var ok bool
@@ -118,11 +118,11 @@ func TestCard_PostedThenUpdatedInPlace_PostsThreadUnderIt(t *testing.T) {
 		t.Errorf("card text = %q, want %q", card.Text, want)
 	}
 
-	e.outbox.add(
+	e.outbox.Add(
 		bot.Message{Kind: bot.KindPost, Subject: "P3", Text: "P3 documented"},
 		bot.Message{Kind: bot.KindCard, Subject: "P3", Text: "card P3 done", Live: false, Actions: []string{"validate"}},
 	)
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 
 	msgs := e.srv.Messages(govRoom)
 	if len(msgs) != 2 {
@@ -138,11 +138,11 @@ func TestCard_PostedThenUpdatedInPlace_PostsThreadUnderIt(t *testing.T) {
 
 func TestDM_ToBoundMemberAndByUsername(t *testing.T) {
 	e := newEnv(t, nil)
-	e.outbox.add(
+	e.outbox.Add(
 		bot.Message{Kind: bot.KindDM, Member: "Bob", Text: "you have a vote to cast on C1"},
 		bot.Message{Kind: bot.KindDM, Member: "alice", Text: "welcome!"},
 	)
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 	if got := e.botTexts(e.dmRoom(t, bobID)); !contains(got, "you have a vote to cast on C1") {
 		t.Errorf("bob's DM = %q", got)
 	}
@@ -174,11 +174,11 @@ func TestRetryAfter(t *testing.T) {
 
 func TestGovernancePostSkippedWhereItWasAlreadyAnnounced(t *testing.T) {
 	e := newEnv(t, nil)
-	e.outbox.add(
+	e.outbox.Add(
 		bot.Message{Kind: bot.KindPost, Text: "typed in the governance channel", Except: govRoom},
 		bot.Message{Kind: bot.KindPost, Text: "typed in general", Except: general},
 	)
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 	if diff := cmp.Diff([]string{"typed in general"}, e.botTexts(govRoom)); diff != "" {
 		t.Errorf("governance channel (-want +got):\n%s", diff)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/bottest"
 	"github.com/consentbot/consentbot/bot/rocketchat/ddp"
 	"github.com/consentbot/consentbot/bot/rocketchat/rcfake"
 )
@@ -27,16 +28,16 @@ const (
 type env struct {
 	srv     *rcfake.Server
 	a       *Adapter
-	handler *recordingHandler
-	outbox  *memOutbox
-	cards   *memCards
+	handler *bottest.Handler
+	outbox  *bottest.Outbox
+	cards   *bottest.Cards
 }
 
 // newEnv starts a fake server and an adapter with short timings; opts may
 // change the configuration or the adapter before it runs.
 // handler, when not nil, builds the bot's behaviour from the outbox it
 // queues announcements in.
-func newEnv(t *testing.T, handler func(*memOutbox) func(bot.Request) bot.Response, opts ...func(*Config, *Adapter)) *env {
+func newEnv(t *testing.T, handler func(*bottest.Outbox) func(bot.Request) bot.Response, opts ...func(*Config, *Adapter)) *env {
 	t.Helper()
 	srv := rcfake.New()
 	t.Cleanup(srv.Close)
@@ -47,9 +48,9 @@ func newEnv(t *testing.T, handler func(*memOutbox) func(bot.Request) bot.Respons
 	srv.AddRoom(rcfake.Room{ID: govRoom, Name: "gouvernance", Type: "c", Members: []string{botID, aliceID, bobID}})
 	srv.AddRoom(rcfake.Room{ID: noBot, Name: "private", Type: "p", Members: []string{aliceID, bobID}})
 
-	e := &env{srv: srv, handler: &recordingHandler{}, outbox: newMemOutbox(), cards: &memCards{}}
+	e := &env{srv: srv, handler: &bottest.Handler{}, outbox: bottest.NewOutbox(bot.PlatformRocketChat), cards: &bottest.Cards{}}
 	if handler != nil {
-		e.handler.fn = handler(e.outbox)
+		e.handler.Reply = handler(e.outbox)
 	}
 	cfg := Config{URL: srv.URL, Channel: "gouvernance", UserID: botID, Token: "bot-token", BotName: botName}
 	level := slog.LevelError + 4 // silent: failures are part of the tests
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, handler func(*memOutbox) func(bot.Request) bot.Respons
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	a := New(cfg, Deps{Handler: e.handler, Outbox: e.outbox, Cards: e.cards, Identities: memIdentities{"Bob": bobID}, Logger: log})
+	a := New(cfg, Deps{Handler: e.handler, Outbox: e.outbox, Cards: e.cards, Identities: bottest.NewIdentities(bot.PlatformRocketChat, map[string]string{"Bob": bobID}), Logger: log})
 	a.ddpOpts = ddp.Options{PingInterval: 100 * time.Millisecond, PongTimeout: 200 * time.Millisecond}
 	a.reconnect = backoff{Base: 5 * time.Millisecond, Max: 50 * time.Millisecond}
 	a.redeliver = backoff{Base: 5 * time.Millisecond, Max: 50 * time.Millisecond}
@@ -110,7 +111,7 @@ func (e *env) waitReady(t *testing.T) {
 // waitHandled waits until the handler saw a request with this text.
 func (e *env) waitHandled(t *testing.T, text string) {
 	t.Helper()
-	waitFor(t, "command "+text, func() bool { return e.handler.count(text) > 0 })
+	waitFor(t, "command "+text, func() bool { return e.handler.Count(text) > 0 })
 }
 
 // botTexts returns the texts the bot posted in a room, oldest first.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/consentbot/consentbot/bot"
+	"github.com/consentbot/consentbot/bot/bottest"
 	"github.com/consentbot/consentbot/bot/rocketchat/rcfake"
 	"github.com/google/go-cmp/cmp"
 )
@@ -12,10 +13,10 @@ import (
 // announce answers every command privately with "ok: TEXT" and, for
 // "propose …", queues a public announcement in the command's channel, as the
 // bot does after committing a change.
-func announce(out *memOutbox) func(bot.Request) bot.Response {
+func announce(out *bottest.Outbox) func(bot.Request) bot.Response {
 	return func(r bot.Request) bot.Response {
 		if len(r.Text) > 8 && r.Text[:8] == "propose " {
-			out.add(bot.Message{Kind: bot.KindPost, Channel: r.Channel, Text: r.UserName + " proposes: " + r.Text[8:]})
+			out.Add(bot.Message{Kind: bot.KindPost, Channel: r.Channel, Text: r.UserName + " proposes: " + r.Text[8:]})
 			return bot.Response{Private: "ok: " + r.Text, Changed: true}
 		}
 		return bot.Response{Private: "ok: " + r.Text}
@@ -35,7 +36,7 @@ func TestR25_CommandInChannel_PublicAnnouncementAndPrivateReplyByDM(t *testing.T
 
 	want := bot.Request{Platform: bot.PlatformRocketChat, Channel: general, UserID: aliceID,
 		UserName: "alice", Text: "propose migrate Nextcloud on Saturday"}
-	if diff := cmp.Diff([]bot.Request{want}, e.handler.requests()); diff != "" {
+	if diff := cmp.Diff([]bot.Request{want}, e.handler.Requests()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 	waitFor(t, "public announcement", func() bool {
@@ -48,7 +49,7 @@ func TestR25_CommandInChannel_PublicAnnouncementAndPrivateReplyByDM(t *testing.T
 	if got := e.botTexts(general); len(got) != 1 {
 		t.Errorf("channel got %q; the private reply must not be posted there", got)
 	}
-	waitFor(t, "outbox drained", func() bool { return e.outbox.len() == 0 })
+	waitFor(t, "outbox drained", func() bool { return e.outbox.Len() == 0 })
 }
 
 func TestR25_DirectRoomCommandAnsweredInTheDirectRoom(t *testing.T) {
@@ -91,7 +92,7 @@ func TestInbound_EchoesEditsSystemMessagesAndUpdatesAreIgnored(t *testing.T) {
 	e.waitHandled(t, "sentinel")
 
 	var texts []string
-	for _, r := range e.handler.requests() {
+	for _, r := range e.handler.Requests() {
 		texts = append(texts, r.Text)
 	}
 	if diff := cmp.Diff([]string{"validate P1", "sentinel"}, texts); diff != "" {
@@ -108,7 +109,7 @@ func TestInbound_ThreadReplyIsACommand(t *testing.T) {
 	root := e.srv.Say(bobID, general, "let us talk about P1")
 	e.srv.Inject(rcfake.Message{UserID: aliceID, RoomID: general, ThreadID: root, Text: "@consentbot validate P1"})
 	e.waitHandled(t, "validate P1")
-	if got := e.handler.requests()[0].Channel; got != general {
+	if got := e.handler.Requests()[0].Channel; got != general {
 		t.Errorf("Channel = %q, want the room %q", got, general)
 	}
 }

@@ -26,7 +26,7 @@ func TestR27_DroppedSocket_NewSessionLogsInAndSubscribesAgain(t *testing.T) {
 
 	e.srv.Say(aliceID, general, "!consent after")
 	e.waitHandled(t, "after")
-	if n := e.handler.count("before"); n != 1 {
+	if n := e.handler.Count("before"); n != 1 {
 		t.Errorf("command before the drop handled %d times", n)
 	}
 }
@@ -48,7 +48,7 @@ func TestR27_CommandsSaidWhileDisconnectedAreCaughtUpOnce(t *testing.T) {
 	e.waitHandled(t, "after")
 
 	var texts []string
-	for _, r := range e.handler.requests() {
+	for _, r := range e.handler.Requests() {
 		texts = append(texts, r.Text)
 	}
 	want := []string{"before", "during the gap", "second during the gap", "after"}
