@@ -7,6 +7,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"log/slog"
 	"time"
 
@@ -82,8 +84,16 @@ func New(db *storage.DB, cfg Config, now func() time.Time, logger *slog.Logger) 
 // T renders a catalog message in the configured language.
 func (b *Bot) T(id string, data map[string]any) string { return b.tr.T(id, data) }
 
-// Handle runs one command. A refused command changes nothing.
-func (b *Bot) Handle(ctx context.Context, r Request) Response {
+// Handle runs one command. A refused command changes nothing. A panic (a
+// bug) rolls its transaction back and answers "internal error": one bad
+// message must not take the bot down for everyone.
+func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("command panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = Response{Private: b.T("err.internal", nil), Refused: true}
+		}
+	}()
 	cmd, err := Parse(r.Text)
 	if err != nil {
 		return b.refuse(err)
@@ -95,7 +105,6 @@ func (b *Bot) Handle(ctx context.Context, r Request) Response {
 	if h.change && b.rate != nil && !b.rate.allow(r.Platform+"/"+r.UserID) {
 		return b.refuse(domain.E("err.rate_limited"))
 	}
-	var resp Response
 	run := b.db.View
 	if h.change || h.marks {
 		run = b.db.Update

@@ -15,10 +15,11 @@ import (
 // occKey is how an occurrence is keyed in the meeting's state.
 func occKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// nextMeeting is the next occurrence after now that is not cancelled, and
-// the cancelled ones before it.
+// nextMeeting is the meeting in progress or the next one that is not
+// cancelled, and the cancelled ones before it. A meeting stays the current
+// one until it ends, so points and the agenda still refer to it meanwhile.
 func (b *Bot) nextMeeting(st storage.MeetingState, now time.Time) (next time.Time, cancelled []time.Time) {
-	t := now
+	t := now.Add(-b.meetingLength())
 	for i := 0; i < 60; i++ {
 		t = b.cfg.Meeting.Schedule.Next(t)
 		if t.IsZero() {
@@ -130,17 +131,25 @@ func (x *exec) meetingMinutes() error {
 	if err != nil {
 		return err
 	}
-	if st.LastHeld.IsZero() {
+	held := st.LastHeld
+	if !st.Current.IsZero() {
+		held = st.Current // minutes may be taken during the meeting
+	}
+	if held.IsZero() {
 		return domain.E("err.no_meeting_held")
 	}
 	if !proposals.IsDocumentation(x.cmd.Text) {
 		return domain.E("err.doc_too_short", "Min", proposals.MinDocChars)
 	}
-	st.Minutes[occKey(st.LastHeld)] = strings.TrimSpace(x.cmd.Text)
+	minutes := strings.TrimSpace(x.cmd.Text)
+	if st.Minutes[occKey(held)] == minutes {
+		return domain.NoOp("noop.same_minutes")
+	}
+	st.Minutes[occKey(held)] = minutes
 	if err := x.tx.PutMeeting(st); err != nil {
 		return err
 	}
-	ev := domain.Event{Actor: x.actor.Name, Kind: domain.MeetingMinutes, Subject: x.b.meetingSubject(st.LastHeld), Text: strings.TrimSpace(x.cmd.Text)}
+	ev := domain.Event{Actor: x.actor.Name, Kind: domain.MeetingMinutes, Subject: x.b.meetingSubject(held), Text: minutes}
 	if err := x.record(ev); err != nil {
 		return err
 	}

@@ -190,10 +190,11 @@ func meetingError(err error) error {
 }
 
 // Neutralize keeps users' text from notifying a whole channel (R26): a
-// zero-width joiner after the @ of @channel, @all and @here.
+// zero-width space after the @ of @channel, @all, @here and @everyone. It
+// compares in place, without a lower-cased copy whose byte offsets could
+// differ from the original's (some runes change length when lower-cased).
 func Neutralize(s string) string {
-	lower := strings.ToLower(s)
-	if !strings.Contains(lower, "@") {
+	if !strings.Contains(s, "@") {
 		return s
 	}
 	var out strings.Builder
@@ -202,9 +203,9 @@ func Neutralize(s string) string {
 		if s[i] != '@' {
 			continue
 		}
-		rest := lower[i+1:]
+		rest := s[i+1:]
 		for _, w := range []string{"channel", "all", "here", "everyone"} {
-			if strings.HasPrefix(rest, w) && (len(rest) == len(w) || !isWordByte(rest[len(w)])) {
+			if len(rest) >= len(w) && strings.EqualFold(rest[:len(w)], w) && (len(rest) == len(w) || !isWordByte(rest[len(w)])) {
 				out.WriteString("\u200b")
 				break
 			}
@@ -213,6 +214,8 @@ func Neutralize(s string) string {
 	return out.String()
 }
 
+// isWordByte reports whether c continues a username, so that @allison is
+// left alone.
 func isWordByte(c byte) bool {
-	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

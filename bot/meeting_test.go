@@ -163,9 +163,15 @@ func TestR21_Agenda(t *testing.T) {
 		t.Errorf("meeting done twice: %+v", r)
 	}
 
-	// The meeting is held: handled points drop, the others carry over, and
-	// what was done before it is no longer news.
+	// During the meeting it is still the current one: its agenda, with
+	// what was done since the last meeting.
 	h.setClock(firstMeeting.Add(5 * time.Minute))
+	h.tick()
+	wantContains(t, "agenda during the meeting", h.query("zoe", "meeting"), "Monday 7 December 2026", "Done since", "P3 order stickers")
+
+	// The meeting is over (1 h): handled points drop, the others carry
+	// over, and what was done before it is no longer news.
+	h.setClock(firstMeeting.Add(65 * time.Minute))
 	h.tick()
 	agenda = h.query("zoe", "meeting")
 	wantContains(t, "agenda", agenda, "Monday 14 December 2026", "#2 summer party", "#3", "P1 migrate", "P2 repaint", "C1 frank")

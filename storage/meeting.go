@@ -11,7 +11,8 @@ type MeetingState struct {
 	Points    meeting.Points
 	Cancelled map[string]string // occurrence (RFC 3339, UTC) → reason
 	Minutes   map[string]string // occurrence (RFC 3339, UTC) → URL or text
-	LastHeld  time.Time         // the last occurrence that took place
+	LastHeld  time.Time         // the last occurrence that took place (and ended)
+	Current   time.Time         // the occurrence in progress, rolled when it ends
 	LastRun   time.Time         // the scheduler's last tick: jobs in (LastRun, now] are due
 }
 
@@ -44,4 +45,9 @@ func (tx *Tx) DueDone(key string) (bool, error) {
 		return true, nil
 	}
 	return false, b.Put([]byte(key), []byte(tx.now.Format(time.RFC3339)))
+}
+
+// DueSeen reports, without writing, whether the scheduled job key ran.
+func (tx *Tx) DueSeen(key string) bool {
+	return tx.tx.Bucket(bucketMeeting).Bucket(bucketDue).Get([]byte(key)) != nil
 }
