@@ -8,8 +8,8 @@ package bot
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/consentbot/consentbot/domain"
