@@ -195,16 +195,23 @@ func TestR6_ObjectionBlocksUntilLiftedByObjector(t *testing.T) {
 	h.refused("alice", "done P1 https://wiki.example.org/nextcloud")
 
 	h.must("carol", "object P1 and Saturday is the general assembly")
-	h.refused("bob", "lift P1") // not bob's objection
+	h.refused("bob", "lift P1")       // not bob's objection
+	h.refused("carol", "validate P1") // "go ahead" and "no" at once
 	n = len(h.entries())
 	h.must("dave", "lift P1")
 	wantState(t, h, 1, proposals.Blocked) // carol's is still open
 	wantKinds(t, h.entriesSince(n), domain.ObjectionLifted)
 
+	// Carol's objection withdrew her own validation: lifting it does not
+	// count as a "go ahead"; validating again does.
 	n = len(h.entries())
 	h.must("carol", "lift P1")
+	wantState(t, h, 1, proposals.Open)
+	wantKinds(t, h.entriesSince(n), domain.ObjectionLifted)
+	n = len(h.entries())
+	h.must("carol", "validate P1")
 	wantState(t, h, 1, proposals.Approved)
-	wantKinds(t, h.entriesSince(n), domain.ObjectionLifted, domain.ProposalApproved)
+	wantKinds(t, h.entriesSince(n), domain.ProposalValidated, domain.ProposalApproved)
 }
 
 func TestR7_AmendKeepsVersionsClearsValidations(t *testing.T) {

@@ -2,6 +2,7 @@ package proposals
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -83,6 +84,10 @@ func (p *Proposal) Validate(m domain.Member, r Rules, now time.Time) ([]domain.E
 		return nil, domain.E("err.own_proposal", "ID", p.Subject())
 	case p.ValidatedBy(m.Name):
 		return nil, domain.NoOp("noop.already_validated", "ID", p.Subject())
+	case p.HasOpenObjectionBy(m.Name):
+		// One cannot say "go ahead" and "this would harm us" at once:
+		// lifting the objection comes first.
+		return nil, domain.E("err.validate_while_objecting", "ID", p.Subject())
 	}
 	return p.change(r, m.Name, func() []domain.Event {
 		p.Validations = append(p.Validations, Validation{By: m.Name, Council: m.Council, At: now})
@@ -111,6 +116,9 @@ func (p *Proposal) Object(m domain.Member, reason string, r Rules, now time.Time
 		return nil, false, domain.NoOp("noop.already_objecting", "ID", p.Subject())
 	}
 	return p.change(r, m.Name, func() []domain.Event {
+		// An objection withdraws the objector's own validation: lifting it
+		// later must not silently count as a "go ahead".
+		p.Validations = slices.DeleteFunc(p.Validations, func(v Validation) bool { return v.By == m.Name })
 		p.Objections = append(p.Objections, Objection{By: m.Name, Reason: reason, At: now})
 		return []domain.Event{{Actor: m.Name, Kind: domain.ObjectionRaised, Subject: p.Subject(), Text: reason}}
 	}), false, nil

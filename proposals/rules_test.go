@@ -299,12 +299,12 @@ func TestRules(t *testing.T) {
 		}},
 		{"R6_approved_again_after_lift", func(t *testing.T) {
 			p := mustApproved(t)
-			mustObject(t, p, dave, reason)
-			events, err := p.Lift(dave, rules, at(40))
+			mustObject(t, p, bob, reason)
+			events, err := p.Lift(bob, rules, at(40))
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantEvents(t, events, ev("dave", domain.ObjectionLifted, reason), ev("dave", domain.ProposalApproved, text1))
+			wantEvents(t, events, ev("bob", domain.ObjectionLifted, reason), ev("bob", domain.ProposalApproved, text1))
 			wantState(t, p, rules, proposals.Approved)
 			if !p.Objections[0].LiftedAt.Equal(at(40)) || p.Objections[0].IsOpen() {
 				t.Errorf("objection = %+v", p.Objections[0])
@@ -334,7 +334,14 @@ func TestRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantEvents(t, events, ev("bob", domain.ObjectionLifted, "we have no backup of the current instance"), ev("bob", domain.ProposalApproved, text1))
+			// dave's objection withdrew his validation: one is missing.
+			wantEvents(t, events, ev("bob", domain.ObjectionLifted, "we have no backup of the current instance"))
+			wantState(t, p, rules, proposals.Open)
+			events, err = p.Validate(dave, rules, at(42))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantEvents(t, events, ev("dave", domain.ProposalValidated, text1), ev("dave", domain.ProposalApproved, text1))
 		}},
 		{"R6_objector_may_object_again_after_lifting", func(t *testing.T) {
 			p := mustApproved(t)
@@ -556,12 +563,24 @@ func TestRules(t *testing.T) {
 		}},
 		{"R11_lift_twice_is_a_noop", func(t *testing.T) {
 			p := mustApproved(t)
-			mustObject(t, p, dave, reason)
-			if _, err := p.Lift(dave, rules, at(40)); err != nil {
+			mustObject(t, p, bob, reason)
+			if _, err := p.Lift(bob, rules, at(40)); err != nil {
 				t.Fatal(err)
 			}
-			wantRefused(t, p, "noop.already_lifted", true, func() ([]domain.Event, error) { return p.Lift(dave, rules, at(41)) })
+			wantRefused(t, p, "noop.already_lifted", true, func() ([]domain.Event, error) { return p.Lift(bob, rules, at(41)) })
 			wantState(t, p, rules, proposals.Approved)
+		}},
+		{"R6_objecting_withdraws_the_objectors_validation", func(t *testing.T) {
+			p := mustApproved(t) // carol and dave validated
+			mustObject(t, p, dave, reason)
+			if p.ValidatedBy("dave") {
+				t.Fatal("dave both validates and objects")
+			}
+			wantRefused(t, p, "err.validate_while_objecting", false, func() ([]domain.Event, error) { return p.Validate(dave, rules, at(41)) })
+			if _, err := p.Lift(dave, rules, at(42)); err != nil {
+				t.Fatal(err)
+			}
+			wantState(t, p, rules, proposals.Open) // a lift is not a "go ahead"
 		}},
 		{"R11_same_concern_twice_is_a_noop", func(t *testing.T) {
 			p := mustNew(t, alice, "")
