@@ -17,7 +17,7 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 	verb, args := args[0], args[1:]
 	rawArgs := args
 	var name string
-	if verb == "add" || verb == "set" {
+	if verb == "add" || verb == "set" || verb == "link" {
 		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
 			return usageError{"members " + verb + ": missing NAME"}
 		}
@@ -30,6 +30,8 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 	typ := fs.String("type", "", "societaire|operationnel|bienfaiteur (full|operational|benefactor)")
 	var council optBool
 	fs.Var(&council, "council", "member of the council (--council, --council=false)")
+	platform := fs.String("platform", "", "link: mattermost or rocketchat")
+	user := fs.String("user", "", "link: the account's user id on that platform")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -40,6 +42,10 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 	var m domain.Member
 	switch verb {
 	case "list":
+	case "link":
+		if (*platform != "mattermost" && *platform != "rocketchat") || *user == "" {
+			return usageError{"members link NAME --platform mattermost|rocketchat --user ID"}
+		}
 	case "add", "set":
 		if m, err = memberFlags(name, *typ, council, verb == "add"); err != nil {
 			return err
@@ -49,8 +55,13 @@ func runMembers(ctx context.Context, args, env []string, _ io.Reader, stdout, st
 	}
 	full := append([]string{"members", verb}, rawArgs...)
 	return operate(ctx, cfg, full, stdout, func(db *storage.DB) error {
-		if verb == "list" {
+		switch verb {
+		case "list":
 			return listMembers(db, stdout)
+		case "link":
+			return db.Update(func(tx *storage.Tx) error {
+				return linkMember(tx, name, *platform, *user)
+			})
 		}
 		return db.Update(func(tx *storage.Tx) error {
 			old, exists, err := tx.Member(name)
@@ -155,4 +166,20 @@ func listMembers(db *storage.DB, w io.Writer) error {
 		}
 		return nil
 	})
+}
+
+// linkMember binds a chat account to a member, for a member who uses a
+// second platform (the bot binds the first account by username itself).
+// The change is logged as an operator entry, so nobody is linked unseen.
+func linkMember(tx *storage.Tx, name, platform, userID string) error {
+	if _, ok, err := tx.Member(name); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("%s is not a member", name)
+		}
+		return err
+	}
+	if err := tx.Bind(platform, userID, name); err != nil {
+		return err
+	}
+	return tx.Append(domain.Event{Actor: domain.ActorOperator, Kind: domain.MemberChanged, Subject: name, Text: platform + " account " + userID + " linked"})
 }

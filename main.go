@@ -41,6 +41,7 @@ const usage = `usage: consentbot COMMAND [flags]
   members add NAME --type TYPE [--council]   operator: roster (R18)
   members set NAME [--type TYPE] [--council=true|false]
   members list
+  members link NAME --platform mattermost|rocketchat --user ID
   export --format md|csv|json [--since DATE] the decision log
   verify                                     check the log's hash chain
   backup FILE                                consistent copy of the database

@@ -155,6 +155,10 @@ func TestMembers(t *testing.T) {
 		{"SetNothing", []string{"set", "henri", "--type", "societaire"}, false},
 		{"SetCouncilOperationnel", []string{"set", "jo", "--council"}, false},
 		{"UnknownVerb", []string{"remove", "jo"}, true},
+		{"AddReservedName", []string{"add", "bot", "--type", "full"}, true},
+		{"LinkNoPlatform", []string{"link", "henri", "--user", "u1"}, true},
+		{"LinkNoUser", []string{"link", "henri", "--platform", "mattermost"}, true},
+		{"LinkNonMember", []string{"link", "nobody", "--platform", "mattermost", "--user", "u1"}, false},
 	}
 	for _, f := range failures {
 		t.Run(f.name, func(t *testing.T) {
@@ -188,6 +192,13 @@ func TestMembers(t *testing.T) {
 	list = mustRun(t, nil, nil, "members", "list", "--db", db)
 	if !strings.Contains(list, "ines                 societaire, council") || strings.Contains(list, "henri                societaire, council") {
 		t.Errorf("list after set:\n%s", list)
+	}
+
+	// Linking a second chat account is an operator entry too.
+	mustRun(t, nil, nil, "members", "link", "henri", "--platform", "rocketchat", "--user", "rc-henri", "--db", db)
+	_, entries = exportJSON(t, "--db", db)
+	if e := entries[len(entries)-1]; e.Actor != "operator" || e.Kind != "member.changed" || e.Subject != "henri" || !strings.Contains(e.Text, "rc-henri") {
+		t.Errorf("link entry = %+v", e)
 	}
 }
 

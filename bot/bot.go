@@ -114,6 +114,9 @@ func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
 		if err := x.identify(h.change); err != nil {
 			return err
 		}
+		if h.change && x.unlinked != "" {
+			return x.needMember() // an unlinked account changes nothing
+		}
 		if err := h.run(x); err != nil {
 			return err
 		}

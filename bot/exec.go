@@ -20,6 +20,9 @@ type exec struct {
 	cmd   Command
 	now   time.Time
 	actor domain.Member
+	// unlinked is the member whose name this account uses without being
+	// linked to them; linkedOn where that member is linked (see identify).
+	unlinked, linkedOn string
 
 	private string
 	changed bool
@@ -40,7 +43,10 @@ func (x *exec) reply(id string, data map[string]any) { x.private = x.t(id, data)
 
 // identify finds the member behind the platform account (R1). An account is
 // bound to a member by user id after a first match by username, so that a
-// later rename changes nothing and a name left behind is not inherited.
+// later rename changes nothing and a name left behind is not inherited. A
+// member already bound on another chat platform is not bound again by name
+// alone: anyone may register that username there, so the operator links the
+// second account (`consentbot members link`).
 func (x *exec) identify(bind bool) error {
 	if name, ok := x.tx.MemberOf(x.req.Platform, x.req.UserID); ok {
 		m, found, err := x.tx.Member(name)
@@ -57,33 +63,60 @@ func (x *exec) identify(bind bool) error {
 	if err != nil {
 		return err
 	}
-	if found {
-		if other, bound := x.tx.UserOf(x.req.Platform, name); !bound || other == x.req.UserID {
-			x.actor = m
-			if bind && !bound && x.req.UserID != "" {
-				return x.tx.Bind(x.req.Platform, x.req.UserID, name)
-			}
-			return nil
-		}
+	switch {
+	case !domain.ValidName(name):
+		// "bot" and "operator" are the log's own actors: nobody writes
+		// as them.
+		x.actor = domain.Member{Name: "~" + name}
+		return nil
+	case !found:
+		// Not on the roster: a non-member, who may still read, ask for
+		// help and attach concerns.
+		x.actor = domain.Member{Name: name}
+		return nil
 	}
-	// Not on the roster (or the name belongs to another account): a
-	// non-member, who may still read, ask for help and attach concerns.
-	if found {
+	other, bound := x.tx.UserOf(x.req.Platform, name)
+	elsewhere := x.boundElsewhere(name)
+	if (bound && other != x.req.UserID) || (!bound && elsewhere != "") {
 		// The rules compare names (only the author withdraws, only the
 		// objector lifts): another account must not pass for the member
 		// whose name it uses. "~" is never in a member's name.
-		name = "~" + name
+		x.actor = domain.Member{Name: "~" + name}
+		x.unlinked, x.linkedOn = name, elsewhere
+		return nil
 	}
-	x.actor = domain.Member{Name: name}
+	x.actor = m
+	if bind && !bound && x.req.UserID != "" {
+		return x.tx.Bind(x.req.Platform, x.req.UserID, name)
+	}
 	return nil
 }
 
-// needMember refuses non-members with how to become one (R1).
-func (x *exec) needMember() error {
-	if !x.actor.IsMember() {
-		return domain.E("err.not_member")
+// boundElsewhere names a chat platform, other than the request's, where
+// member is already bound ("" if none). The console does not count: it has
+// no accounts.
+func (x *exec) boundElsewhere(member string) string {
+	for _, p := range []string{PlatformMattermost, PlatformRocketChat} {
+		if p == x.req.Platform {
+			continue
+		}
+		if _, ok := x.tx.UserOf(p, member); ok {
+			return p
+		}
 	}
-	return nil
+	return ""
+}
+
+// needMember refuses non-members with how to become one (R1), and accounts
+// that use a member's name without being linked to them with what to do.
+func (x *exec) needMember() error {
+	if x.actor.IsMember() {
+		return nil
+	}
+	if x.unlinked != "" {
+		return domain.E("err.account_not_linked", "Name", x.unlinked, "Platform", x.req.Platform, "Other", x.linkedOn, "UserID", x.req.UserID)
+	}
+	return domain.E("err.not_member")
 }
 
 // record appends events to the log: the command changed state.

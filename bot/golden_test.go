@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,9 +73,12 @@ func TestIdentityBinding(t *testing.T) {
 		t.Errorf("an account reusing bob's name lifted his objection: %+v", r)
 	}
 	imposter.Text = "concern P1 I am not really bob"
-	h.bot.Handle(context.Background(), imposter)
-	if e := h.entries(); e[len(e)-1].Actor == "bob" {
-		t.Errorf("a concern from another account is logged as bob's")
+	n := len(h.entries())
+	if r := h.bot.Handle(context.Background(), imposter); !r.Refused || !strings.Contains(r.Private, "members link bob") {
+		t.Errorf("an account reusing bob's name is not told how to get linked: %+v", r)
+	}
+	if len(h.entries()) != n {
+		t.Errorf("a concern from another account using bob's name was logged")
 	}
 	h.must("bob", "lift P1")
 	// The bound account keeps being alice after a rename.
@@ -84,5 +88,29 @@ func TestIdentityBinding(t *testing.T) {
 	}
 	if e := h.entries(); e[len(e)-1].Actor != "alice" {
 		t.Errorf("actor %q", e[len(e)-1].Actor)
+	}
+}
+
+// A member bound on one chat platform is not bound on another by username
+// alone: anyone may register that name there.
+func TestIdentityNotTakenOnAnotherPlatform(t *testing.T) {
+	h := newHarness(t, "en")
+	mm := bot.Request{Platform: bot.PlatformMattermost, Channel: "town", UserID: "mm-alice", UserName: "alice", Text: "propose migrate Nextcloud on Saturday"}
+	if r := h.bot.Handle(context.Background(), mm); !r.Changed {
+		t.Fatalf("alice on Mattermost: %+v", r)
+	}
+	rc := bot.Request{Platform: bot.PlatformRocketChat, Channel: "general", UserID: "rc-someone", UserName: "alice", Text: "withdraw P1"}
+	n := len(h.entries())
+	r := h.bot.Handle(context.Background(), rc)
+	if !r.Refused || !strings.Contains(r.Private, "members link alice --platform rocketchat --user rc-someone") {
+		t.Errorf("a Rocket.Chat account named alice acted as her: %+v", r)
+	}
+	if len(h.entries()) != n {
+		t.Errorf("logged %v", h.entriesSince(n))
+	}
+	// Reading stays open to anyone.
+	rc.Text = "status P1"
+	if r := h.bot.Handle(context.Background(), rc); r.Refused {
+		t.Errorf("status refused: %+v", r)
 	}
 }

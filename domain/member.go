@@ -59,10 +59,11 @@ func NormalizeName(s string) string {
 }
 
 // ValidName reports whether s can be a member name: 1 to 64 letters, digits,
-// '.', '-' or '_' (what both chat platforms allow in usernames).
+// '.', '-' or '_' (what both chat platforms allow in usernames), and not one
+// of the log's reserved actors, "bot" and "operator".
 func ValidName(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
+	if len(s) == 0 || len(s) > 64 || s == ActorBot || s == ActorOperator {
+		return false // the log's own actors are never members' names
 	}
 	for _, r := range s {
 		switch {

@@ -45,8 +45,8 @@ func (tx *Tx) UserOf(platform, member string) (string, bool) {
 	return string(v), v != nil
 }
 
-// Bind ties a platform account to a member, both ways. The caller checks
-// that neither side is bound already.
+// Bind ties a platform account to a member, both ways, replacing whatever
+// either side was bound to before on that platform.
 func (tx *Tx) Bind(platform, userID, member string) error {
 	users, err := nested(tx.tx, true, bucketIdentities, []byte(platform), []byte("users"))
 	if err != nil {
@@ -55,6 +55,16 @@ func (tx *Tx) Bind(platform, userID, member string) error {
 	members, err := nested(tx.tx, true, bucketIdentities, []byte(platform), []byte("members"))
 	if err != nil {
 		return err
+	}
+	if old := members.Get([]byte(member)); old != nil && string(old) != userID {
+		if err := users.Delete(old); err != nil {
+			return err
+		}
+	}
+	if old := users.Get([]byte(userID)); old != nil && string(old) != member {
+		if err := members.Delete(old); err != nil {
+			return err
+		}
 	}
 	if err := users.Put([]byte(userID), []byte(member)); err != nil {
 		return err
