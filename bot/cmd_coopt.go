@@ -48,6 +48,13 @@ func (x *exec) coopt() error {
 		return err
 	}
 	x.reply("ok.coopted", map[string]any{"ID": c.Subject()})
+	if c.State == cooptation.Accepted {
+		x.reply("ok.coopted_accepted", map[string]any{"ID": c.Subject()})
+	}
+	// The electors hear of it wherever it was typed.
+	if err := x.governance(c.Subject(), x.b.cooptationEventText(events[0], c)); err != nil {
+		return err
+	}
 	// The proposer's own yes may already decide it (a sole elector).
 	return x.cooptationChanged(c, events[1:], events[:1])
 }

@@ -62,7 +62,12 @@ func (x *exec) propose() error {
 		return err
 	}
 	x.reply("ok.proposed", map[string]any{"ID": p.Subject()})
-	return x.card(p.Subject())
+	if err := x.card(p.Subject()); err != nil {
+		return err
+	}
+	// Stigmergy: the whole cooperative hears of it, also when it was
+	// typed in a direct conversation or another channel.
+	return x.governance(p.Subject(), x.b.eventText(events[0], p))
 }
 
 // saveProposal stores p, logs events, refreshes its card and announces the

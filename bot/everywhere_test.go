@@ -233,12 +233,12 @@ func TestR27_ReplyOnlyAfterCommit(t *testing.T) {
 		t.Error("the commit did not notify the adapters")
 	}
 	msgs := h.outbox() // in the file when Handle returns
-	if len(msgs) != 1 || msgs[0].Kind != bot.KindCard || msgs[0].Subject != "P1" {
-		t.Fatalf("outbox %+v", msgs)
+	if len(msgs) != 2 || msgs[0].Kind != bot.KindCard || msgs[0].Subject != "P1" || msgs[1].Channel != "" || msgs[1].Except != channel {
+		t.Fatalf("outbox (the card, then the governance channel's copy) %+v", msgs)
 	}
 	// Messages survive a restart until acknowledged (never lost).
 	h.restart()
-	if again := h.outbox(); len(again) != 1 || again[0].ID != msgs[0].ID {
+	if again := h.outbox(); len(again) != 2 || again[0].ID != msgs[0].ID || again[1].ID != msgs[1].ID {
 		t.Errorf("after restart: %+v", again)
 	}
 	h.drain()

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -269,8 +270,8 @@ func TestR8_DoneByAuthorWithDocumentation(t *testing.T) {
 	if !inChannel || !governance {
 		t.Errorf("console: in channel %v, governance %v: %q", inChannel, governance, texts(h.outbox(), ""))
 	}
-	mm := h.pending(bot.PlatformMattermost)
-	if len(mm) != 1 || mm[0].Channel != "" || !strings.Contains(mm[0].Text, "documentation") || !strings.Contains(mm[0].Text, "https://wiki.example.org/nextcloud") {
+	mm := h.pending(bot.PlatformMattermost) // the opening, then the documentation
+	if len(mm) != 2 || mm[1].Channel != "" || !strings.Contains(mm[1].Text, "documentation") || !strings.Contains(mm[1].Text, "https://wiki.example.org/nextcloud") {
 		t.Errorf("mattermost governance channel got %+v", mm)
 	}
 	t.Run("TextDocumentation", func(t *testing.T) {
@@ -422,5 +423,22 @@ func TestR11_RepeatsAreHarmless(t *testing.T) {
 			h.must("alice", "done P1 https://wiki.example.org/nextcloud")
 			noop("alice", "done P1 https://wiki.example.org/nextcloud")
 		})
+	}
+}
+
+// Stigmergy: a proposal typed in a direct conversation is announced in the
+// governance channel, where everybody sees it.
+func TestR1_ProposalOpenedInADirectConversationIsAnnounced(t *testing.T) {
+	h := newHarness(t, "en")
+	r := h.bot.Handle(context.Background(), bot.Request{Platform: bot.PlatformConsole, Channel: "dm-alice", UserID: "alice", UserName: "alice", Text: "propose migrate Nextcloud on Saturday"})
+	if !r.Changed {
+		t.Fatalf("refused: %+v", r)
+	}
+	var governance bool
+	for _, m := range h.outbox() {
+		governance = governance || (m.Kind == bot.KindPost && m.Channel == "" && m.Except == "dm-alice" && strings.Contains(m.Text, "migrate Nextcloud"))
+	}
+	if !governance {
+		t.Errorf("not announced in the governance channel: %q", texts(h.outbox(), ""))
 	}
 }

@@ -326,8 +326,9 @@ func TestIntegration_ProposalCycleWithRealBotAndStorage(t *testing.T) {
 			t.Errorf("thread post %d = %q, want %q…", i, thread[i], w)
 		}
 	}
-	// R8: the governance channel is told where the documentation is.
-	if diff := cmp.Diff([]string{"alice marked P1 done. The documentation is here: " + docURL},
+	// The governance channel hears of the proposal typed in #general, and
+	// (R8) where its documentation is.
+	if diff := cmp.Diff([]string{"alice opened P1: migrate Nextcloud to the new server on Saturday", "alice marked P1 done. The documentation is here: " + docURL},
 		e.botPosts(govRoom, "")); diff != "" {
 		t.Errorf("#gouvernance (-want +got):\n%s", diff)
 	}
