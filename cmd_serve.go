@@ -41,7 +41,7 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 	}
 	defer db.Close()
 
-	var names []string
+	names := []string{} // not nil: with no platform, nothing is queued
 	if cfg.Mattermost != nil {
 		names = append(names, bot.PlatformMattermost)
 	}

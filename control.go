@@ -11,8 +11,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/consentbot/consentbot/config"
@@ -22,8 +24,8 @@ import (
 // The control socket lets the operator's commands (members, export, verify,
 // backup) work while `serve` holds the database: bbolt allows one process per
 // file, so those commands, finding the file locked, ask the running server to
-// run them on its open database. The socket is a 0600 Unix socket beside the
-// file: whoever may read the database may use it, nobody else.
+// run them on its open database. The socket is a Unix socket beside the file
+// that only its owner may use: whoever may read the database, nobody else.
 
 // controlPath is the socket of the server holding database.
 func controlPath(database string) string { return database + ".sock" }
@@ -144,13 +146,13 @@ func backupRemote(ctx context.Context, sock, file string) error {
 func serveControl(ctx context.Context, db *storage.DB, env, configArgs []string, log *slog.Logger) (stop func(), err error) {
 	path := controlPath(db.Path())
 	os.Remove(path) // a socket left by a crash; the bbolt lock says we own the file
+	// The socket is created 0600 from the start (no window with the
+	// umask's mode): whoever may read the database may use it, nobody else.
+	old := syscall.Umask(0o077)
 	ln, err := net.Listen("unix", path)
+	syscall.Umask(old)
 	if err != nil {
 		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /run", func(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +168,8 @@ func serveControl(ctx context.Context, db *storage.DB, env, configArgs []string,
 			return
 		}
 		var out bytes.Buffer
-		args := append(append([]string{}, req.Args...), configArgs...)
+		// The server's own files, whatever the client sent.
+		args := append(stripFileFlags(req.Args), configArgs...)
 		err := run(context.WithValue(r.Context(), sharedDBKey{}, db), args, env, nil, &out, &out)
 		resp := controlResponse{Output: out.String()}
 		if err != nil {
@@ -176,13 +179,29 @@ func serveControl(ctx context.Context, db *storage.DB, env, configArgs []string,
 		json.NewEncoder(w).Encode(resp)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		_, err := db.WriteBackup(w, func(n int64) {
-			w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
-			w.Header().Set("Content-Type", "application/octet-stream")
-		})
+		// Copy to a file beside the database first, then stream that: a
+		// slow or stopped client must not hold a read transaction open
+		// (bbolt writers can wait on one), so the bot never freezes.
+		tmp, err := os.CreateTemp(filepath.Dir(db.Path()), ".backup-*")
 		if err != nil {
 			log.Error("backup through the control socket failed", "err", err)
+			http.Error(w, "backup failed", http.StatusInternalServerError)
+			return
 		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		n, err := db.WriteBackup(tmp, nil)
+		if err == nil {
+			_, err = tmp.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			log.Error("backup through the control socket failed", "err", err)
+			http.Error(w, "backup failed", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+		w.Header().Set("Content-Type", "application/octet-stream")
+		io.Copy(w, tmp)
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)

@@ -118,6 +118,9 @@ func TestServeWithoutPlatforms(t *testing.T) {
 		t.Errorf("/meeting.ics = %d %q", code, ics)
 	}
 
+	if fi, err := os.Stat(db + ".sock"); err != nil || fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("control socket: %v, mode %v: only its owner may use it", err, fi.Mode().Perm())
+	}
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"members", "add", "alice", "--type", "full", "--council"}, env, nil, &out, &out); err != nil {
 		t.Fatalf("members add while serve runs: %v\n%s", err, out.String())

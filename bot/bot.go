@@ -27,7 +27,8 @@ type Config struct {
 	CooptationDeadline time.Duration
 	SocialCodeURL      string
 	// Platforms receive the governance-channel messages (scheduled posts,
-	// documentation of R8) and the direct messages.
+	// documentation of R8) and the direct messages. nil means "the
+	// request's platform" (the console); serve passes its list, maybe empty.
 	Platforms []string
 	Meeting   MeetingConfig
 	// Trigger is shown in help and cards ("/consent"); adapters may

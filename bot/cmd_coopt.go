@@ -32,7 +32,7 @@ func (x *exec) coopt() error {
 			return domain.E("err.coopt_pending", "Name", candidate.Name, "ID", c.Subject())
 		}
 	}
-	deadline := x.now.Add(x.b.cfg.CooptationDeadline)
+	deadline := addLocal(x.now, x.b.cfg.CooptationDeadline, x.b.cfg.Location)
 	if _, _, err := cooptation.New(0, x.actor, candidate, typ, x.cmd.Text, roster, deadline, x.now); err != nil {
 		return err
 	}

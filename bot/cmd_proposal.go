@@ -35,7 +35,7 @@ func (x *exec) propose() error {
 	if err := x.needMember(); err != nil {
 		return err
 	}
-	deadline := x.now.Add(x.b.cfg.ProposalDeadline)
+	deadline := addLocal(x.now, x.b.cfg.ProposalDeadline, x.b.cfg.Location)
 	if x.cmd.By != "" {
 		d, err := ParseDeadline(x.cmd.By, x.now, x.b.cfg.Location)
 		if err != nil {

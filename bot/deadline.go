@@ -11,22 +11,30 @@ import (
 	"github.com/consentbot/consentbot/storage"
 )
 
-// ParseDeadline reads DEADLINE of SPEC §3: "48h", "7d", "2026-12-03" (the end
-// of that day) or "2026-12-03T18:00", in the configured zone. A deadline in
+// ParseDeadline reads DEADLINE of SPEC §3: "48h", "7d" (or "7j"), "2026-12-03"
+// (that day, 23:59) or "2026-12-03T18:00", in the configured zone. A deadline in
 // the past or more than a year ahead is refused.
 func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	bad := domain.E("err.bad_deadline", "Value", s)
 	var t time.Time
+	lower := strings.ToLower(s)
+	number := func() (int, bool) {
+		digits := lower[:len(lower)-1]
+		n, err := strconv.Atoi(digits)
+		return n, err == nil && digits != "" && digits[0] >= '0' && digits[0] <= '9' // no sign
+	}
 	switch {
-	case strings.HasSuffix(s, "d") || strings.HasSuffix(s, "j"):
-		n, err := strconv.Atoi(s[:len(s)-1])
-		if err != nil || n <= 0 || n > 366 {
+	case strings.HasSuffix(lower, "d") || strings.HasSuffix(lower, "j"):
+		n, ok := number()
+		if !ok || n <= 0 || n > 366 {
 			return t, bad
 		}
-		t = now.AddDate(0, 0, n)
-	case strings.HasSuffix(s, "h"):
-		n, err := strconv.Atoi(s[:len(s)-1])
-		if err != nil || n <= 0 || n > 366*24 {
+		// Days on the local calendar: "7d" is the same local time a week
+		// later, across a DST change too.
+		t = now.In(loc).AddDate(0, 0, n)
+	case strings.HasSuffix(lower, "h"):
+		n, ok := number()
+		if !ok || n <= 0 || n > 366*24 {
 			return t, bad
 		}
 		t = now.Add(time.Duration(n) * time.Hour)
@@ -37,7 +45,8 @@ func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Time, erro
 			if err2 != nil {
 				return t, bad
 			}
-			t = d.AddDate(0, 0, 1) // the end of that day
+			// A date means the end of that day, shown as that day.
+			t = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, loc)
 		}
 	}
 	if !t.After(now) {
@@ -47,6 +56,13 @@ func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Time, erro
 		return t, bad
 	}
 	return t.UTC(), nil
+}
+
+// addLocal adds d to now, whole days on the local calendar (so a 7-day
+// deadline keeps its local time across a DST change), the rest as time.
+func addLocal(now time.Time, d time.Duration, loc *time.Location) time.Time {
+	days := d / (24 * time.Hour)
+	return now.In(loc).AddDate(0, 0, int(days)).Add(d - days*24*time.Hour).UTC()
 }
 
 // ParseDate reads DATE of `log since:`: 2026-01-01 in the configured zone.

@@ -174,9 +174,11 @@ func queueDM(tx *storage.Tx, platforms []string, member, text string) error {
 }
 
 // platforms are those that receive governance posts and DMs: the configured
-// ones, or the platform of the request when none is configured (the console).
+// ones, or, when Config.Platforms is nil (the console), the request's.
 func (b *Bot) platforms(origin string) []string {
-	if len(b.cfg.Platforms) > 0 {
+	if b.cfg.Platforms != nil {
+		// serve: the configured platforms, maybe none (then scheduled
+		// changes are logged and nothing is queued that nobody would send).
 		return b.cfg.Platforms
 	}
 	if origin == "" {

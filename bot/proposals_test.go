@@ -363,8 +363,20 @@ func TestR10_StalledAtDeadline(t *testing.T) {
 			t.Errorf("deadline %v, want 18:00 Paris", p.Deadline)
 		}
 		h.must("alice", "propose --by 2026-12-05 order more stickers")
-		if p := h.proposal(2); !p.Deadline.Equal(time.Date(2026, 12, 5, 23, 0, 0, 0, time.UTC)) {
-			t.Errorf("deadline %v, want the end of 5 December in Paris", p.Deadline)
+		if p := h.proposal(2); !p.Deadline.Equal(time.Date(2026, 12, 5, 22, 59, 0, 0, time.UTC)) {
+			t.Errorf("deadline %v, want the end of 5 December in Paris (23:59)", p.Deadline)
+		}
+		// The card shows the day that was typed, not the next one.
+		if !anyContains(texts(h.outbox(), bot.KindCard), "Saturday 5 December 2026 at 23:59") {
+			t.Errorf("cards %q", texts(h.outbox(), bot.KindCard))
+		}
+		h.refused("alice", "propose --by +5d signs are not numbers")
+		h.must("alice", "propose --by 7D upper case suffix")
+		// Whole days keep the local time across the end of summer time.
+		h.setClock(time.Date(2027, 10, 25, 8, 0, 0, 0, time.UTC)) // Monday 10:00 Paris, CEST
+		h.must("alice", "propose --by 7d across the change")
+		if p := h.proposal(4); !p.Deadline.Equal(time.Date(2027, 11, 1, 9, 0, 0, 0, time.UTC)) {
+			t.Errorf("deadline %v, want Monday 1 November 10:00 Paris (CET)", p.Deadline)
 		}
 	})
 }
@@ -440,5 +452,24 @@ func TestR1_ProposalOpenedInADirectConversationIsAnnounced(t *testing.T) {
 	}
 	if !governance {
 		t.Errorf("not announced in the governance channel: %q", texts(h.outbox(), ""))
+	}
+}
+
+// serve with no chat platform still applies deadlines (and logs them), but
+// queues nothing that no adapter would ever deliver.
+func TestR10_NoPlatformQueuesNothing(t *testing.T) {
+	h := newHarness(t, "en", withConfig(func(c *bot.Config) { c.Platforms = []string{} }))
+	h.must("alice", "propose --by 48h order stickers")
+	h.drain()
+	n := len(h.entries())
+	h.setClock(start.Add(49 * time.Hour))
+	h.tick()
+	if got := kinds(h.entriesSince(n)); !slices.Contains(got, domain.ProposalStalled) {
+		t.Errorf("logged %v, want proposal.stalled", got)
+	}
+	for _, p := range []string{bot.PlatformConsole, bot.PlatformMattermost, bot.PlatformRocketChat} {
+		if got := h.pending(p); len(got) != 0 {
+			t.Errorf("%s outbox: %+v", p, got)
+		}
 	}
 }

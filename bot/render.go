@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ func (b *Bot) queueCard(tx *storage.Tx, subject string) error {
 	home, ok, err := tx.Home(subject)
 	if err != nil || !ok {
 		return err
+	}
+	if b.cfg.Platforms != nil && !slices.Contains(b.cfg.Platforms, home.Platform) {
+		return nil // its platform is not served any more: nobody would deliver it
 	}
 	ref, _ := ParseRef(subject)
 	m := Message{Platform: home.Platform, Kind: KindCard, Channel: home.Channel, Subject: subject}
