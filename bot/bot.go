@@ -135,6 +135,10 @@ func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
 // translated, anything else is logged and shown as an internal error.
 func (b *Bot) refuse(err error) Response {
 	if e, ok := domain.AsError(err); ok {
+		if e.Params == nil {
+			e.Params = map[string]any{}
+		}
+		e.Params["Trigger"] = b.cfg.Trigger
 		if e.Code == "err.usage" {
 			verb, _ := e.Params["Verb"].(string)
 			e.Params["Usage"] = b.cfg.Trigger + " " + b.T("usage."+verb, nil)

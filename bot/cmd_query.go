@@ -179,7 +179,8 @@ func (x *exec) members() error {
 				names = append(names, n)
 			}
 		}
-		fmt.Fprintf(&s, "%s (%d): %s\n  %s\n", x.b.typeName(t), len(names), strings.Join(names, ", "), x.t("rights."+string(t), nil))
+		line := x.t("members.line", map[string]any{"Type": x.b.typeName(t), "Count": len(names), "Names": strings.Join(names, ", ")})
+		fmt.Fprintf(&s, "%s\n  %s\n", line, x.t("rights."+string(t), nil))
 	}
 	s.WriteString(x.t("members.council", nil))
 	x.private = s.String()
@@ -220,7 +221,7 @@ func (x *exec) logQuery() error {
 	var s strings.Builder
 	s.WriteString(x.t("log.title", map[string]any{"Page": q.Page}))
 	for _, e := range entries {
-		fmt.Fprintf(&s, "\n#%d %s · %s · %s %s: %s", e.Seq, x.b.date(e.At), e.Actor, e.Kind, e.Subject, firstLine(e.Text))
+		s.WriteString("\n" + x.t("log.line", map[string]any{"Seq": e.Seq, "Date": x.b.date(e.At), "Actor": e.Actor, "Kind": e.Kind, "Subject": e.Subject, "Text": firstLine(e.Text)}))
 	}
 	if more {
 		s.WriteString("\n" + x.t("log.more", map[string]any{"Next": q.Page + 1, "Trigger": x.b.cfg.Trigger}))
@@ -255,6 +256,11 @@ func (x *exec) help() error {
 	if !ok {
 		return domain.E("err.unknown_verb", "Verb", x.cmd.Arg)
 	}
-	x.private = x.b.cfg.Trigger + " " + x.t("usage."+v, nil) + "\n" + x.t("help."+v, nil)
+	// The rules as configured, not as defaulted.
+	rules := map[string]any{
+		"Required": x.b.cfg.Rules.ValidationsRequired, "Min": x.b.cfg.Rules.ObjectionMinChars,
+		"Days": int(x.b.cfg.ProposalDeadline.Hours() / 24), "CooptDays": int(x.b.cfg.CooptationDeadline.Hours() / 24),
+	}
+	x.private = x.b.cfg.Trigger + " " + x.t("usage."+v, nil) + "\n" + x.t("help."+v, rules)
 	return nil
 }

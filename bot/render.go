@@ -18,6 +18,26 @@ func (b *Bot) date(t time.Time) string {
 	return meeting.FormatDate(t, b.cfg.Location, b.cfg.Language)
 }
 
+// day shows a local date without its time ("lundi 7 décembre 2026").
+func (b *Bot) day(d time.Time) string {
+	full := meeting.FormatDate(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, b.cfg.Location), b.cfg.Location, b.cfg.Language)
+	for _, sep := range []string{" à ", " at "} {
+		if i := strings.LastIndex(full, sep); i > 0 {
+			return full[:i]
+		}
+	}
+	return full
+}
+
+// topicName shows a topic in the reply language: the council topics have
+// French names ("facturation"), others are shown as typed.
+func (b *Bot) topicName(topic string) string {
+	if t := b.T("topic."+topic, nil); t != "topic."+topic {
+		return t
+	}
+	return topic
+}
+
 func (b *Bot) typeName(t domain.MemberType) string { return b.T("type."+string(t), nil) }
 
 func (b *Bot) stateName(s string) string { return b.T("state."+s, nil) }
@@ -33,8 +53,14 @@ func (b *Bot) eventText(ev domain.Event, p *proposals.Proposal) string {
 		if answer == "yes" || answer == "no" {
 			data["Text"] = b.T("vote."+answer, nil)
 			if found {
-				data["Text"] = data["Text"].(string) + ": " + why
+				data["Text"] = b.T("vote.with_reason", map[string]any{"Answer": data["Text"], "Why": why})
 			}
+		}
+	}
+	if strings.HasPrefix(ev.Kind, "meeting.") {
+		// The log's subject is the meeting's ISO date; prose says the day.
+		if d, err := time.ParseInLocation("2006-01-02", ev.Subject, b.cfg.Location); err == nil {
+			data["ID"] = b.day(d)
 		}
 	}
 	if p != nil {
@@ -95,7 +121,7 @@ func (b *Bot) proposalCard(p *proposals.Proposal) string {
 	var s strings.Builder
 	topic := ""
 	if p.Topic != "" {
-		topic = " [" + p.Topic + "]"
+		topic = " [" + b.topicName(p.Topic) + "]"
 	}
 	fmt.Fprintf(&s, "%s%s — %s\n", b.T("card.proposal_title", map[string]any{"ID": p.Subject(), "Author": p.Author}), topic, b.stateName(string(p.State(r))))
 	fmt.Fprintf(&s, "> %s\n", strings.ReplaceAll(p.Text(), "\n", "\n> "))
@@ -171,7 +197,7 @@ func (b *Bot) pendingReason(tx *storage.Tx, p *proposals.Proposal) string {
 		why = append(why, b.T("why.validations", map[string]any{"Count": n}))
 	}
 	if proposals.NeedsCouncil(p.Topic) && !p.HasCouncilValidation() {
-		why = append(why, b.T("why.council", map[string]any{"Topic": p.Topic, "Names": strings.Join(councillors(tx, p), ", ")}))
+		why = append(why, b.T("why.council", map[string]any{"Topic": b.topicName(p.Topic), "Names": strings.Join(councillors(tx, p), ", ")}))
 	}
 	for _, o := range p.OpenObjections() {
 		why = append(why, b.T("why.objection", map[string]any{"By": o.By, "Reason": o.Reason}))
