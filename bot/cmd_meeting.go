@@ -199,10 +199,9 @@ func (b *Bot) agenda(tx *storage.Tx, st storage.MeetingState, occ time.Time) (me
 			for _, o := range p.OpenObjections() {
 				item.Objections = append(item.Objections, meeting.Objection{By: o.By, Reason: o.Reason})
 			}
+			// A blocked proposal is listed once, with its objections,
+			// even when it is also past its deadline.
 			a.Blocked = append(a.Blocked, item)
-			if p.Stalled(b.cfg.Rules) {
-				a.Stalled = append(a.Stalled, meeting.Item{ID: p.Subject(), Title: firstLine(p.Text())})
-			}
 		case p.Stalled(b.cfg.Rules):
 			a.Stalled = append(a.Stalled, meeting.Item{ID: p.Subject(), Title: firstLine(p.Text())})
 		}

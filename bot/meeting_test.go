@@ -263,3 +263,18 @@ func TestR22_MeetingTimeAcrossDST(t *testing.T) {
 		wantContains(t, "etat", h.query("bob", "etat P1"), "lundi 29 mars 2027 à 18:00")
 	})
 }
+
+// R21: a proposal both blocked and past its deadline is on the agenda once,
+// with its objection.
+func TestR21_BlockedAndStalledListedOnce(t *testing.T) {
+	h := newHarness(t, "en")
+	h.must("alice", "propose --by 48h migrate Nextcloud on Saturday")
+	h.must("bob", "object P1 the backups are not tested yet")
+	h.setClock(start.Add(49 * time.Hour))
+	h.tick()
+	agenda := h.query("zoe", "meeting")
+	if n := strings.Count(agenda, "P1 migrate Nextcloud"); n != 1 {
+		t.Errorf("P1 is %d times on the agenda:\n%s", n, agenda)
+	}
+	wantContains(t, "agenda", agenda, "Blocked", "the backups are not tested yet")
+}

@@ -147,10 +147,12 @@ func (c *Cooptation) Admit(existing domain.Member, now time.Time) (domain.Member
 		m.Since, m.Welcomer = now, c.Proposer
 		return m, domain.Event{Actor: c.Proposer, Kind: domain.MemberAdded, Subject: m.Name, Text: string(m.Type) + " (" + c.Subject() + ")"}
 	}
-	if m.Type != domain.Societaire {
+	text := string(existing.Type) + " → " + string(m.Type) + " (" + c.Subject() + ")"
+	if m.Type != domain.Societaire && m.Council {
 		m.Council = false // the council is a subset of the societaires
+		text += ", council seat ends"
 	}
-	return m, domain.Event{Actor: c.Proposer, Kind: domain.MemberChanged, Subject: m.Name, Text: string(existing.Type) + " → " + string(m.Type) + " (" + c.Subject() + ")"}
+	return m, domain.Event{Actor: c.Proposer, Kind: domain.MemberChanged, Subject: m.Name, Text: text}
 }
 
 // TakeWelcome is R17's `welcome`: a member becomes the newcomer's welcomer.

@@ -456,7 +456,7 @@ func TestRules(t *testing.T) {
 			if diff := cmp.Diff(want, m); diff != "" {
 				t.Errorf("member (-want +got):\n%s", diff)
 			}
-			wantEvents(t, []domain.Event{e}, domain.Event{Actor: "carol", Kind: domain.MemberChanged, Subject: "bob", Text: "societaire → operationnel (C1)"})
+			wantEvents(t, []domain.Event{e}, domain.Event{Actor: "carol", Kind: domain.MemberChanged, Subject: "bob", Text: "societaire → operationnel (C1), council seat ends"}) // R18: said in the log
 		}},
 		{"R17_another_member_takes_over_the_welcome", func(t *testing.T) {
 			newcomer := domain.Member{Name: "frank", Type: domain.Operationnel, Since: t0, Welcomer: "dave"}

@@ -180,6 +180,11 @@ func (p *Proposal) Amend(m domain.Member, text string, r Rules, now time.Time) (
 	return p.change(r, m.Name, func() []domain.Event {
 		p.Versions = append(p.Versions, Version{Text: text, At: now})
 		p.Validations = nil
+		// A new text past the deadline must still reach consent in time:
+		// R10 is decided again (at once, if the deadline is past).
+		if p.StalledAt.IsZero() {
+			p.DeadlineChecked = false
+		}
 		return []domain.Event{{Actor: m.Name, Kind: domain.ProposalAmended, Subject: p.Subject(), Text: text}}
 	}), nil
 }

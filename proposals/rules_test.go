@@ -535,6 +535,19 @@ func TestRules(t *testing.T) {
 				t.Error("stalled although approved at the deadline")
 			}
 		}},
+		{"R10_amended_after_the_deadline_is_decided_again", func(t *testing.T) {
+			p := mustApproved(t)
+			if events := p.CheckDeadline(rules, deadline); events != nil {
+				t.Fatalf("approved at the deadline: %v", events)
+			}
+			// A new text clears the validations: it must not stay open
+			// for ever without reaching the agenda.
+			if _, err := p.Amend(alice, "I'll migrate Nextcloud on Sunday", rules, deadline.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			events := p.CheckDeadline(rules, deadline.Add(2*time.Hour))
+			wantEvents(t, events, ev(domain.ActorBot, domain.ProposalStalled, "I'll migrate Nextcloud on Sunday"))
+		}},
 		{"R10_closed_at_the_deadline_not_stalled", func(t *testing.T) {
 			p := mustNew(t, alice, "")
 			if _, err := p.Withdraw(alice, at(1)); err != nil {

@@ -76,11 +76,12 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 
 // Line handles one line of input.
 func (c *Console) Line(ctx context.Context, line string) error {
-	trimmed := strings.TrimSpace(line)
+	trimmed := strings.TrimSpace(line) // also a script's \r\n endings
+	word, _, _ := strings.Cut(trimmed, " ")
 	switch {
 	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 		return nil
-	case strings.HasPrefix(trimmed, ":as"):
+	case word == ":as":
 		name := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(trimmed, ":as")), "@")
 		if name == "" {
 			fmt.Fprintln(c.Out, "usage: :as NAME")
@@ -89,7 +90,7 @@ func (c *Console) Line(ctx context.Context, line string) error {
 		c.User = strings.ToLower(name)
 		fmt.Fprintf(c.Out, "— you are now %s\n", c.User)
 		return nil
-	case strings.HasPrefix(trimmed, ":wait"):
+	case word == ":wait":
 		d, err := config.ParseDuration(strings.TrimSpace(strings.TrimPrefix(trimmed, ":wait")))
 		if err != nil || d <= 0 {
 			fmt.Fprintln(c.Out, "usage: :wait DURATION (e.g. :wait 7d, :wait 36h)")
