@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentbot/consentbot/bot/rocketchat/rcfake"
 	"github.com/consentbot/consentbot/e2e/mmtest"
 	"github.com/mattermost/mattermost/server/public/model"
 )
@@ -140,9 +141,11 @@ func TestServeWithoutPlatforms(t *testing.T) {
 	}
 }
 
-// TestServeMattermost runs the real program against a real Mattermost:
-// register, serve, a command through the server, a SIGTERM-like stop and a
-// restart that posts nothing twice.
+// TestServeMattermost runs the real program against a real Mattermost, with a
+// Rocket.Chat (the wire-faithful fake) side by side on the same database:
+// register, serve, a command through each server, an account linked by the
+// operator while serve runs, a SIGTERM-like stop and a restart that posts
+// nothing twice.
 func TestServeMattermost(t *testing.T) {
 	url := mmtest.URLFromEnv()
 	if url == "" {
@@ -161,6 +164,13 @@ func TestServeMattermost(t *testing.T) {
 	if err := mm.DeleteCommands(ctx, "consent"); err != nil {
 		t.Fatal(err)
 	}
+	rc := rcfake.New()
+	defer rc.Close()
+	rc.AddUser(rcfake.User{ID: "u-bot", Username: "consentbot", Token: "bot-token"})
+	rc.AddUser(rcfake.User{ID: "u-alice", Username: "alice", Token: "alice-token"})
+	rc.AddRoom(rcfake.Room{ID: "r-general", Name: "general", Type: "c", Members: []string{"u-bot", "u-alice"}})
+	rc.AddRoom(rcfake.Room{ID: "r-gov", Name: "gouvernance", Type: "c", Members: []string{"u-bot", "u-alice"}})
+
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	cfgFile := filepath.Join(dir, "consentbot.yaml")
@@ -173,8 +183,12 @@ mattermost:
   url: %s
   team: %s
   channel: %s
-`, filepath.Join(dir, "c.db"), addr, addr, url, mm.TeamName, mm.ChannelName)), 0o600)
-	env := []string{"CONSENTBOT_MATTERMOST_BOT_TOKEN=" + mm.BotToken}
+rocketchat:
+  url: %s
+  channel: gouvernance
+`, filepath.Join(dir, "c.db"), addr, addr, url, mm.TeamName, mm.ChannelName, rc.URL)), 0o600)
+	env := []string{"CONSENTBOT_MATTERMOST_BOT_TOKEN=" + mm.BotToken,
+		"CONSENTBOT_ROCKETCHAT_USER_ID=u-bot", "CONSENTBOT_ROCKETCHAT_TOKEN=bot-token"}
 	var out bytes.Buffer
 	for _, who := range []string{"alice", "bob", "dave"} {
 		if err := run(ctx, []string{"members", "add", who, "--type", "full", "--config", cfgFile}, env, nil, &out, &out); err != nil {
@@ -206,6 +220,43 @@ mattermost:
 	if _, err := mm.WaitPost(ctx, mm.ChannelID, since, func(p *model.Post) bool { return strings.Contains(p.Message, text) }); err != nil {
 		t.Fatalf("the card never appeared: %v", err)
 	}
+
+	// alice is bound on Mattermost now: her Rocket.Chat account acts as
+	// her only once the operator links it, here while serve runs.
+	rcText := fmt.Sprintf("Rocket.Chat proposal %d", time.Now().UnixNano())
+	rc.Say("u-alice", "r-general", "!consent propose "+rcText)
+	waitFor(t, "the link instruction by direct message", func() bool {
+		for _, m := range rc.MessagesBy("u-bot") {
+			if strings.Contains(m.Text, "members link alice --platform rocketchat --user u-alice") {
+				return true
+			}
+		}
+		return false
+	})
+	if err := run(ctx, []string{"members", "link", "alice", "--platform", "rocketchat", "--user", "u-alice", "--config", cfgFile}, env, nil, &out, &out); err != nil {
+		t.Fatalf("members link while serve runs: %v\n%s", err, out.String())
+	}
+	rc.Say("u-alice", "r-general", "!consent propose "+rcText)
+	waitFor(t, "the Rocket.Chat card", func() bool {
+		for _, m := range rc.Messages("r-general") {
+			if m.UserID == "u-bot" && strings.Contains(m.Text, rcText) {
+				return true
+			}
+		}
+		return false
+	})
+	// Both platforms' governance channels hear of it.
+	if _, err := mm.WaitPost(ctx, mm.ChannelID, since, func(p *model.Post) bool { return strings.Contains(p.Message, rcText) }); err != nil {
+		t.Fatalf("the Mattermost governance channel never heard of the Rocket.Chat proposal: %v", err)
+	}
+	waitFor(t, "the Rocket.Chat governance post", func() bool {
+		for _, m := range rc.Messages("r-gov") {
+			if strings.Contains(m.Text, rcText) {
+				return true
+			}
+		}
+		return false
+	})
 	stop()
 
 	// Restart: nothing already delivered is posted again.
@@ -224,5 +275,17 @@ mattermost:
 	}
 	if n != 1 {
 		t.Fatalf("R27: the card was posted %d times across a restart, want once", n)
+	}
+}
+
+// waitFor polls cond for up to 20 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never saw %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
