@@ -146,11 +146,14 @@ func TestR21_Agenda(t *testing.T) {
 		}
 	}
 
-	// The reminder carries the same agenda.
+	// The reminder carries the same agenda, and the log's head as an
+	// anchor outside the database (R23).
 	h.setClock(firstMeeting.Add(-24 * time.Hour))
+	head := h.entries()[len(h.entries())-1]
 	h.tick()
-	if got := reminders(h.drain()); len(got) != 1 || !strings.Contains(got[0], "P1 migrate") || !strings.Contains(got[0], "#2 summer party") {
-		t.Errorf("reminder %q", got)
+	if got := reminders(h.drain()); len(got) != 1 || !strings.Contains(got[0], "P1 migrate") || !strings.Contains(got[0], "#2 summer party") ||
+		!strings.Contains(got[0], head.Hash[:16]) {
+		t.Errorf("reminder %q, want the agenda and the log head %s", got, head.Hash[:16])
 	}
 
 	n := len(h.entries())

@@ -187,6 +187,13 @@ func (b *Bot) remind(tx *storage.Tx, st storage.MeetingState, occ time.Time, pla
 		return err
 	}
 	text := b.T("post.meeting_reminder", map[string]any{"Date": b.date(occ), "Link": b.cfg.Meeting.VideoURL}) + "\n\n" + b.renderAgenda(a)
+	// The log's head, posted where everyone keeps a copy: an anchor outside
+	// the database, so that even a rewrite of the whole chain would show.
+	if head, ok, err := tx.LastEntry(); err != nil {
+		return err
+	} else if ok {
+		text += "\n\n" + b.T("post.log_anchor", map[string]any{"Seq": head.Seq, "Hash": head.Hash[:16]})
+	}
 	if err := tx.Append(domain.Event{Actor: domain.ActorBot, Kind: domain.MeetingReminded, Subject: b.meetingSubject(occ), Text: b.date(occ)}); err != nil {
 		return err
 	}
