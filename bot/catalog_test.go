@@ -166,7 +166,7 @@ func TestCatalogsComplete(t *testing.T) {
 			"usage.todo": true, "usage.validate": true, "usage.members": true, "usage.meeting": true,
 			"card.concern": true, "type.societaire": true, "type.operationnel": true, "type.bienfaiteur": true,
 			"card.votes_no": true, "card.version": true, "card.council_ok": true, "card.objection": true,
-			"topic.budget": true, // the same word in both languages
+			"topic.budget": true, "lead.hours": true, "lead.minutes": true, // the same in both languages
 		}
 		for id, s := range en {
 			if fr[id] == s && !same[id] && !strings.HasPrefix(id, "usage.") {

@@ -60,7 +60,7 @@ func TestR19R20_MeetingReminders(t *testing.T) {
 	h.tick()
 	h.restart()
 	h.tick()
-	if got := reminders(h.drain()); len(got) != 1 {
+	if got := reminders(h.drain()); len(got) != 1 || !strings.Contains(got[0], "in 15 min") {
 		t.Fatalf("15 min reminders: %q", got)
 	}
 	h.setClock(firstMeeting.Add(time.Minute))

@@ -125,7 +125,7 @@ func (b *Bot) tickMeeting(tx *storage.Tx, now time.Time, platforms []string) (la
 		case d.Late:
 			late = append(late, d.Key)
 		default:
-			if err := b.remind(tx, st, d.Occurrence, platforms); err != nil {
+			if err := b.remind(tx, st, d.Occurrence, d.Offset, platforms); err != nil {
 				return nil, err
 			}
 		}
@@ -181,12 +181,12 @@ func (b *Bot) meetingDue(tx *storage.Tx, st storage.MeetingState, now time.Time)
 }
 
 // remind posts R20's reminder with the link and the agenda.
-func (b *Bot) remind(tx *storage.Tx, st storage.MeetingState, occ time.Time, platforms []string) error {
+func (b *Bot) remind(tx *storage.Tx, st storage.MeetingState, occ time.Time, before time.Duration, platforms []string) error {
 	a, err := b.agenda(tx, st, occ)
 	if err != nil {
 		return err
 	}
-	text := b.T("post.meeting_reminder", map[string]any{"Date": b.date(occ), "Link": b.cfg.Meeting.VideoURL}) + "\n\n" + b.renderAgenda(a)
+	text := b.T("post.meeting_reminder", map[string]any{"Date": b.date(occ), "Link": b.cfg.Meeting.VideoURL, "In": b.lead(before)}) + "\n\n" + b.renderAgenda(a)
 	// The log's head, posted where everyone keeps a copy: an anchor outside
 	// the database, so that even a rewrite of the whole chain would show.
 	if head, ok, err := tx.LastEntry(); err != nil {
@@ -235,4 +235,12 @@ func (b *Bot) NextWake(after time.Time) time.Time {
 		return nil
 	})
 	return next
+}
+
+// lead says how long before the meeting a reminder comes: "24 h", "15 min".
+func (b *Bot) lead(d time.Duration) string {
+	if d >= time.Hour && d%time.Hour == 0 {
+		return b.T("lead.hours", map[string]any{"N": int(d.Hours())})
+	}
+	return b.T("lead.minutes", map[string]any{"N": int(d.Round(time.Minute).Minutes())})
 }
