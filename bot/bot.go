@@ -107,7 +107,9 @@ func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
 		return b.refuse(domain.E("err.rate_limited"))
 	}
 	run := b.db.View
-	if h.change || h.marks {
+	if h.change || (h.marks && b.wouldWrite(r, cmd)) {
+		// A query writes only when it must (a first look to remember, a
+		// deadline to apply): a read-only one costs no disk sync.
 		run = b.db.Update
 	}
 	err = run(func(tx *storage.Tx) error {

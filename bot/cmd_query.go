@@ -31,10 +31,35 @@ func (x *exec) status() error {
 		text = x.b.cooptationCard(c)
 	}
 	x.private = Neutralize(text)
-	if x.actor.IsMember() {
+	if x.actor.IsMember() && !x.tx.Seen(x.actor.Name, x.cmd.Ref.String()) {
 		return x.tx.MarkSeen(x.actor.Name, x.cmd.Ref.String())
 	}
 	return nil
+}
+
+// wouldWrite tells, from a read-only look, whether `status` must write: the
+// asker's first look at the item (for todo), or a deadline that came due.
+func (b *Bot) wouldWrite(r Request, cmd Command) bool {
+	write := true // when in doubt, the read-write path
+	b.db.View(func(tx *storage.Tx) error {
+		x := &exec{b: b, tx: tx, req: r, cmd: cmd, now: tx.Now()}
+		if err := x.identify(false); err != nil {
+			return err
+		}
+		subject := cmd.Ref.String()
+		due := false
+		if cmd.Ref.Kind == 'P' {
+			if p, err := tx.Proposal(cmd.Ref.N); err == nil {
+				due = !p.DeadlineChecked && !x.now.Before(p.Deadline)
+			}
+		} else if c, err := tx.Cooptation(cmd.Ref.N); err == nil {
+			due = c.State == cooptation.Open && (!x.now.Before(c.Deadline) ||
+				c.RemindedAt.IsZero() && !x.now.Before(c.Deadline.Add(-cooptation.ReminderBefore)))
+		}
+		write = due || (x.actor.IsMember() && !tx.Seen(x.actor.Name, subject))
+		return nil
+	})
+	return write
 }
 
 // proposalStatus is the card plus the versions and, while pending, why.

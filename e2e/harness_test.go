@@ -30,6 +30,8 @@ type harness struct {
 	bot *bot.Bot
 	// start is when this run began: the server keeps earlier runs' posts.
 	start time.Time
+	// public and token are where Mattermost reaches the bot, and how.
+	public, token string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -101,7 +103,7 @@ func newHarness(t *testing.T) *harness {
 	done := make(chan struct{})
 	go func() { a.Run(runCtx); close(done) }()
 	t.Cleanup(func() { stop(); <-done; srv.Close() })
-	return &harness{t: t, ctx: ctx, env: env, db: db, bot: b, start: start}
+	return &harness{t: t, ctx: ctx, env: env, db: db, bot: b, start: start, public: public, token: token}
 }
 
 // cmd runs `/consent text` as user in the governance channel, through the

@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"sync"
@@ -61,7 +64,33 @@ func TestMeasureMattermost(t *testing.T) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	t.Logf("%d concurrent users × %d /consent status: %.0f commands/s", users, each, float64(users*each)/elapsed.Seconds())
+	through := float64(users*each) / elapsed.Seconds()
+	t.Logf("%d concurrent users × %d /consent status through Mattermost: %.0f commands/s", users, each, through)
+
+	// The same straight to the bot's endpoint, as Mattermost would call it:
+	// what the bot alone can take.
+	start = time.Now()
+	for i := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := h.env.User(names[i%len(names)])
+			for range each {
+				form := url.Values{"token": {h.token}, "user_id": {u.ID}, "user_name": {u.Name},
+					"channel_id": {h.env.ChannelID}, "command": {"/consent"}, "text": {"status P1"}}
+				resp, err := http.PostForm(h.public+"/mattermost/command", form)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	direct := float64(users*each) / time.Since(start).Seconds()
+	t.Logf("the same straight to the bot: %.0f commands/s (%.1f× through Mattermost)", direct, direct/through)
 }
 
 func merge(a, b []time.Duration) []time.Duration {
