@@ -72,6 +72,9 @@ type Message = storage.Message
 // that queued messages.
 type Outbox interface {
 	Pending(platform string, max int) ([]Message, error)
+	// PendingAfter is Pending from the first message whose ID is above
+	// after: an adapter holding a destination back reads past it.
+	PendingAfter(platform string, after uint64, max int) ([]Message, error)
 	Ack(platform string, id uint64) error
 	Notify() <-chan struct{}
 }

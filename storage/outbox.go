@@ -49,6 +49,12 @@ func (tx *Tx) Queue(msgs ...Message) error {
 
 // Pending returns up to max undelivered messages of platform, oldest first.
 func (db *DB) Pending(platform string, max int) ([]Message, error) {
+	return db.PendingAfter(platform, 0, max)
+}
+
+// PendingAfter is Pending from the first message whose ID is above after,
+// so that an adapter can read past destinations it is holding back.
+func (db *DB) PendingAfter(platform string, after uint64, max int) ([]Message, error) {
 	var out []Message
 	err := db.View(func(tx *Tx) error {
 		b, _ := nested(tx.tx, false, bucketOutbox, []byte(platform))
@@ -56,7 +62,7 @@ func (db *DB) Pending(platform string, max int) ([]Message, error) {
 			return nil
 		}
 		c := b.Cursor()
-		for k, v := c.First(); k != nil && len(out) < max; k, v = c.Next() {
+		for k, v := c.Seek(itob(after + 1)); k != nil && len(out) < max; k, v = c.Next() {
 			var m Message
 			if err := json.Unmarshal(v, &m); err != nil {
 				return fmt.Errorf("storage: outbox %s/%d: %w", platform, btoi(k), err)

@@ -56,11 +56,16 @@ func (o *Outbox) Add(msgs ...bot.Message) {
 
 // Pending returns up to max pending messages of platform, oldest first.
 func (o *Outbox) Pending(platform string, max int) ([]bot.Message, error) {
+	return o.PendingAfter(platform, 0, max)
+}
+
+// PendingAfter is Pending from the first message whose ID is above after.
+func (o *Outbox) PendingAfter(platform string, after uint64, max int) ([]bot.Message, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []bot.Message
 	for _, m := range o.msgs {
-		if m.Platform == platform && len(out) < max {
+		if m.Platform == platform && m.ID > after && len(out) < max {
 			out = append(out, m)
 		}
 	}
