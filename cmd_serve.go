@@ -72,6 +72,9 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 		}, mattermost.Deps{Handler: b, Outbox: db, Cards: db, Identities: db, Logger: log.With("platform", "mattermost")})
 		mux.Handle("/mattermost/", http.StripPrefix("/mattermost", a.Handler()))
 		platforms[bot.PlatformMattermost] = a
+		if m.CommandToken == "" {
+			log.Warn("mattermost: no command token configured, so every /consent will be refused: run `consentbot mattermost register` and set CONSENTBOT_MATTERMOST_COMMAND_TOKEN")
+		}
 	}
 	if r := cfg.RocketChat; r != nil {
 		nonce, err := db.Secret("rocketchat-ids")
@@ -104,7 +107,7 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 	if err != nil {
 		return fmt.Errorf("http.listen: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := publicServer(mux)
 	log.Info("serving", "listen", ln.Addr().String(), "platforms", names, "database", cfg.Database)
 	fmt.Fprintf(stdout, "consentbot serving on http://%s (platforms: %v)\n", ln.Addr(), names)
 
@@ -139,6 +142,20 @@ func runServe(ctx context.Context, args, env []string, _ io.Reader, stdout, stde
 		err = nil
 	}
 	return err
+}
+
+// publicServer is the HTTP server that Mattermost, calendar clients and
+// monitoring reach, maybe from the internet. Its timeouts keep a slow client
+// from holding a connection: a whole request must be read within 30 s, and
+// answered within 30 s (Mattermost waits 30 s for a slash command anyway).
+func publicServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
 }
 
 // compile-time checks that storage serves what adapters need.

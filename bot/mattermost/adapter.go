@@ -70,12 +70,17 @@ type Adapter struct {
 	dmChannel  map[string]string // user id → direct channel id with the bot
 	userByName map[string]userLookup
 	dests      map[string]*destState
+	// refusedCh: channels that refused the bot's posts for good → until
+	// when their messages go straight to the governance channel (see
+	// inChannel).
+	refusedCh map[string]time.Time
 }
 
-// userLookup is the result of the one-time username lookup of a member.
+// userLookup is the result of the username lookup of a member.
 type userLookup struct {
 	userID string
 	found  bool
+	until  time.Time // when not found: ask again from then on
 }
 
 // New returns an adapter. Nothing is contacted until Run, Ready or a request.
@@ -106,6 +111,7 @@ func New(cfg Config, deps Deps) *Adapter {
 		dmChannel:    map[string]string{},
 		userByName:   map[string]userLookup{},
 		dests:        map[string]*destState{},
+		refusedCh:    map[string]time.Time{},
 	}
 }
 

@@ -7,7 +7,10 @@
 // Run takes the platform's outbox and posts it as the bot account: cards
 // updated in place with their buttons, replies threaded under the card, direct
 // messages; a message that cannot be delivered is kept and retried, in order
-// per channel (R27).
+// per channel (R27), except where retrying cannot help: a channel that refuses
+// the bot for good gets its messages in the governance channel instead, and a
+// direct message to a member without a Mattermost account is dropped, each
+// with a warning in the log.
 //
 // HTTP routes, relative to the mount point Prefix ("/mattermost"):
 //

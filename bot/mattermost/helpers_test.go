@@ -2,9 +2,11 @@ package mattermost
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +27,26 @@ type env struct {
 	cards  *bottest.Cards
 	ids    *bottest.Identities
 	clock  *bottest.Clock
+	logs   *logBuffer   // what the adapter logged (text handler, debug level)
 	routes http.Handler // Handler() mounted as the lead will mount it
+}
+
+// logBuffer collects log lines; safe for the adapter's goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newEnv(t *testing.T) *env {
@@ -37,6 +58,7 @@ func newEnv(t *testing.T) *env {
 		cards: &bottest.Cards{},
 		ids:   bottest.NewIdentities(bot.PlatformMattermost, map[string]string{"alice": aliceID}),
 		clock: bottest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
+		logs:  &logBuffer{},
 	}
 	e.a = New(Config{
 		URL:               e.mm.srv.URL,
@@ -53,6 +75,7 @@ func newEnv(t *testing.T) *env {
 		Outbox:     e.out,
 		Cards:      e.cards,
 		Identities: e.ids,
+		Logger:     slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:        e.clock.Now,
 	})
 	mux := http.NewServeMux()

@@ -43,6 +43,7 @@ type mmFake struct {
 	dialogs []model.OpenDialogRequest
 	cmds    []*model.Command
 	down    map[string]int // channel id → status its posts get
+	noRead  map[string]int // channel id → status reading its posts gets
 }
 
 type failure struct {
@@ -53,11 +54,12 @@ type failure struct {
 
 func newMMFake(t *testing.T) *mmFake {
 	f := &mmFake{
-		t:     t,
-		fail:  map[string][]failure{},
-		posts: map[string]*model.Post{},
-		users: map[string]string{"alice": aliceID, "bob": bobID},
-		down:  map[string]int{},
+		t:      t,
+		fail:   map[string][]failure{},
+		posts:  map[string]*model.Post{},
+		users:  map[string]string{"alice": aliceID, "bob": bobID},
+		down:   map[string]int{},
+		noRead: map[string]int{},
 	}
 	mux := http.NewServeMux()
 	route := func(pattern string, h func(w http.ResponseWriter, r *http.Request)) {
@@ -126,12 +128,20 @@ func newMMFake(t *testing.T) *mmFake {
 			f.appError(w, 404, 0)
 			return
 		}
+		if st := f.down[p.ChannelId]; st != 0 {
+			f.appError(w, st, 0)
+			return
+		}
 		p.Patch(&patch)
 		out := p.Clone()
 		out.StripActionIntegrations()
 		f.reply(w, 200, out)
 	})
 	route("GET /api/v4/channels/{id}/posts", func(w http.ResponseWriter, r *http.Request) {
+		if st := f.noRead[r.PathValue("id")]; st != 0 {
+			f.appError(w, st, 0)
+			return
+		}
 		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
 		list := model.NewPostList()
 		for i := len(f.order) - 1; i >= 0 && len(list.Order) < per; i-- {
@@ -227,6 +237,22 @@ func (f *mmFake) setDown(channelID string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.down[channelID] = status
+}
+
+// setUnreadable makes reading channelID's posts answer status (0: readable):
+// a private channel or a DM between others, which a bot may still be
+// allowed to post in (system_post_all) but not to read.
+func (f *mmFake) setUnreadable(channelID string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noRead[channelID] = status
+}
+
+// addUser creates an account.
+func (f *mmFake) addUser(name, id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[name] = id
 }
 
 // addPost stores a post as if an earlier process had created it.

@@ -16,8 +16,16 @@ import (
 // destination they go out strictly in outbox order: after a failure the rest of
 // that destination waits, with an exponential backoff (backoffMin doubling up
 // to backoffMax, or the server's Retry-After), while other destinations go on.
+// A pass reads the outbox once with a cursor (PendingAfter), so held
+// destinations, however many messages they hold, never starve the others.
 // Nothing is dropped (R27): a message leaves the outbox only by Ack, after
-// Mattermost accepted it.
+// Mattermost accepted it, with two exceptions where waiting could never end.
+// A message for a channel other than the governance channel that the channel
+// refuses for good (400, 403, 404: the bot is not a member, the channel is a
+// DM between others, archived or gone) goes to the governance channel instead,
+// with a warning (see inChannel). A direct message to a member with no
+// Mattermost account (not bound, no such username) is dropped with a warning:
+// the member may be on another platform only.
 //
 // Duplicates: every created post carries propMsg = "mattermost-<id>". Before
 // creating a post, the adapter looks at the last recentWindow posts of the
@@ -28,12 +36,12 @@ import (
 // failed). If found, that post counts as delivered. So delivery is at least
 // once, and exactly once unless more than recentWindow posts landed in the
 // channel between the lost acknowledgement and the retry, or the post was
-// deleted meanwhile. Card updates are idempotent and need no check.
+// deleted meanwhile. Card updates are idempotent and need no check. A message
+// redirected to the governance channel is looked for there every time.
 
 const (
-	batchSize    = 50
-	maxWindow    = 5000 // most messages looked at in one pass
-	recentWindow = 100  // posts searched for an already-delivered message
+	batchSize    = 50  // messages read from the outbox at a time
+	recentWindow = 100 // posts searched for an already-delivered message
 )
 
 // destState is the delivery state of one destination.
@@ -77,22 +85,26 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // pass delivers what can be delivered now and returns how long until the
-// next backoff ends (0 if none).
+// next backoff ends (0 if none). It reads the outbox once, from the oldest
+// message on, batch after batch with a cursor: the messages of a held
+// destination are read and passed over, never read again in the same pass, so
+// however many they are, the others are reached, in one read of the outbox.
+// A held destination stays held for the whole pass, which keeps its order.
 func (a *Adapter) pass(ctx context.Context) time.Duration {
 	stopped := map[string]bool{} // destinations that must not move in this pass
 	holdChannels := false        // governance channel unknown: hold all channels
-	limit := batchSize
+	var after uint64             // the cursor: the last message looked at
 	for ctx.Err() == nil {
-		msgs, err := a.deps.Outbox.Pending(bot.PlatformMattermost, limit)
+		msgs, err := a.deps.Outbox.PendingAfter(bot.PlatformMattermost, after, batchSize)
 		if err != nil {
 			a.log.Error("outbox pending", "err", err)
 			return a.backoffMin
 		}
-		skipped, delivered := 0, 0
 		for _, m := range msgs {
 			if ctx.Err() != nil {
 				break
 			}
+			after = m.ID
 			if m.Kind != bot.KindDM && m.Channel == "" && a.govID == "" && !stopped[govKey] {
 				if !a.dest(govKey).next.After(a.now()) {
 					a.govErr = a.resolveGovernance(ctx)
@@ -108,28 +120,15 @@ func (a *Adapter) pass(ctx context.Context) time.Duration {
 			key := a.destKey(m)
 			if stopped[key] || (holdChannels && strings.HasPrefix(key, "ch:")) || a.dest(key).next.After(a.now()) {
 				stopped[key] = true
-				skipped++
 				continue
 			}
 			if err := a.deliverAndAck(ctx, m, key); err != nil {
 				stopped[key] = true
-				skipped++
-				continue
 			}
-			delivered++
 		}
-		if len(msgs) < limit {
+		if len(msgs) < batchSize {
 			break
 		}
-		// The oldest `skipped` messages are stuck; look past them.
-		next := skipped + batchSize
-		if next > maxWindow {
-			if delivered == 0 {
-				break
-			}
-			next = maxWindow
-		}
-		limit = next
 	}
 	return a.nextWake()
 }
