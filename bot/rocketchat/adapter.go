@@ -29,7 +29,15 @@ type Config struct {
 	// InstallID is a per-database nonce that keeps message ids of two
 	// installations apart (see outboxID); serve derives it from a secret.
 	InstallID string
+	// MaxMessageSize is the server's Message_MaxAllowedSize: longer texts
+	// (cards, posts, direct messages, private replies) are cut to fit, ending
+	// with "…", instead of being refused for ever. 0 means
+	// DefaultMaxMessageSize, Rocket.Chat's default.
+	MaxMessageSize int
 }
+
+// DefaultMaxMessageSize is Rocket.Chat's default Message_MaxAllowedSize.
+const DefaultMaxMessageSize = 5000
 
 // Deps are what the adapter needs from the bot.
 type Deps struct {
@@ -71,10 +79,18 @@ type Adapter struct {
 	pending  time.Time // start of a catch-up that has not finished yet
 	// resume is the mark saved by the previous process (nil if none), read
 	// once by Run; mark is this process's, saved after each command.
-	resume  *inboundMark
-	mark    *inboundMark
+	resume *inboundMark
+	mark   *inboundMark
+	// done lists the commands this process handled, by server timestamps
+	// only, kept whether or not there is a MarkStore: a command streamed
+	// again (a reaction, a thread reply) after the seen set forgot it is
+	// recognised by it, and not run twice.
+	done    *inboundMark
 	govRoom string
 	dmRooms map[string]string // username -> direct room id
+	// oneToOne caches, per direct room ("d") id, whether it is a 1:1 room
+	// with the bot (true) or a group DM (false).
+	oneToOne map[string]bool
 }
 
 var errNotConnected = errors.New("rocketchat: not connected yet")
@@ -120,7 +136,16 @@ func New(cfg Config, deps Deps) *Adapter {
 		botName:       cfg.BotName,
 		state:         errNotConnected,
 		dmRooms:       make(map[string]string),
+		oneToOne:      make(map[string]bool),
 	}
+}
+
+// maxSize is the longest text the server accepts.
+func (a *Adapter) maxSize() int {
+	if a.cfg.MaxMessageSize > 0 {
+		return a.cfg.MaxMessageSize
+	}
+	return DefaultMaxMessageSize
 }
 
 // Run receives commands and delivers the outbox until ctx ends, reconnecting
@@ -183,13 +208,24 @@ func (a *Adapter) loadMark() {
 	}
 }
 
-// remember saves m as handled, before its reply is sent: a restart does not
-// handle it again.
+// remember records m as handled, before its reply is sent: neither this
+// process nor (with a MarkStore) a restarted one handles it again.
 func (a *Adapter) remember(m rcMessage) {
+	a.mu.Lock()
+	if a.done == nil {
+		ms := m.TS.UnixMilli()
+		if m.TS.IsZero() {
+			ms = 0
+		}
+		// Floor trails the first command by the margin, as it does later
+		// ones: a command said just before it, arriving just after, is new.
+		a.done = &inboundMark{Last: ms, Floor: ms - a.catchUpMargin.Milliseconds()}
+	}
+	a.done.add(m.ID, m.TS.Time, a.catchUpMargin)
 	if a.deps.Marks == nil {
+		a.mu.Unlock()
 		return
 	}
-	a.mu.Lock()
 	if a.mark == nil {
 		a.mark = &inboundMark{}
 	}

@@ -13,7 +13,9 @@ const Prefix = "!consent"
 // command decides whether m is a command for the bot and returns its text
 // without the trigger. It ignores the bot's own messages, system messages,
 // edits, and rooms the bot is not in; it accepts a message starting with
-// Prefix, a message mentioning the bot, and any message in a direct room.
+// Prefix, a message mentioning the bot, and any message in the bot's 1:1
+// direct room with its author (not in a group DM, where people talk to each
+// other).
 func command(m rcMessage, room roomContext, botID, botName string) (string, bool) {
 	switch {
 	case m.ID == "" || m.User.ID == "":
@@ -43,7 +45,7 @@ func command(m rcMessage, room roomContext, botID, botName string) (string, bool
 	if mentions(m, botID, botName) {
 		return strings.Join(strings.Fields(removeMention(text, botName)), " "), true
 	}
-	if room.RoomType == "d" {
+	if room.RoomType == "d" && room.OneToOne {
 		return text, true
 	}
 	return "", false

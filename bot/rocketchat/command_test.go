@@ -5,7 +5,8 @@ import "testing"
 func TestCommand(t *testing.T) {
 	yes, no := true, false
 	channel := roomContext{RoomParticipant: &yes, RoomType: "c"}
-	direct := roomContext{RoomParticipant: &yes, RoomType: "d"}
+	direct := roomContext{RoomParticipant: &yes, RoomType: "d", OneToOne: true}
+	groupDM := roomContext{RoomParticipant: &yes, RoomType: "d"} // t "d" with 3+ people
 	msg := func(text string) rcMessage {
 		return rcMessage{ID: "m1", RoomID: "R", Msg: text, User: rcUser{ID: "u1", Username: "alice"}}
 	}
@@ -38,6 +39,9 @@ func TestCommand(t *testing.T) {
 		{"PlainChat", msg("hello all"), channel, "", false},
 		{"DirectRoom", msg("status P1"), direct, "status P1", true},
 		{"DirectRoomWithPrefix", msg("!consent status P1"), direct, "status P1", true},
+		{"GroupDMPlainChat", msg("what time is lunch?"), groupDM, "", false},
+		{"GroupDMPrefix", msg("!consent todo"), groupDM, "todo", true},
+		{"GroupDMMention", msg("@consentbot help"), groupDM, "help", true},
 		{"ThreadReply", thread, channel, "validate P1", true},
 		{"IgnoresEcho", echo, channel, "", false},
 		{"IgnoresSystem", system, channel, "", false},

@@ -87,20 +87,22 @@ func TestR27_UncertainFailure_DuplicateIDNotPostedTwice(t *testing.T) {
 
 func TestR27_UndeliverableMessageKept_OtherChannelsGoOn(t *testing.T) {
 	e := newEnv(t, nil)
-	e.outbox.Add(post(noBot, "refused: the bot is not in this room"), post(noBot, "queued behind it"), post(general, "unblocked"))
+	e.srv.AddRoom(rcfake.Room{ID: "DOWN", Name: "down", Type: "c", Members: []string{botID, aliceID}})
+	e.srv.SetRoomDown("DOWN", http.StatusServiceUnavailable)
+	e.outbox.Add(post("DOWN", "refused: the room is down"), post("DOWN", "queued behind it"), post(general, "unblocked"))
 
 	waitFor(t, "other channel delivered", func() bool { return contains(e.botTexts(general), "unblocked") })
-	waitFor(t, "retried later", func() bool { return countCalls(e.srv, "POST chat.sendMessage 400") >= 2 })
+	waitFor(t, "retried later", func() bool { return countCalls(e.srv, "POST chat.sendMessage 503") >= 2*e.a.rest.attempts })
 	pending, _ := e.outbox.Pending(bot.PlatformRocketChat, 10)
 	var texts []string
 	for _, m := range pending {
 		texts = append(texts, m.Text)
 	}
-	if diff := cmp.Diff([]string{"refused: the bot is not in this room", "queued behind it"}, texts); diff != "" {
+	if diff := cmp.Diff([]string{"refused: the room is down", "queued behind it"}, texts); diff != "" {
 		t.Errorf("still pending (-want +got):\n%s", diff)
 	}
-	if n := countCalls(e.srv, "POST chat.sendMessage"); n > 0 && len(e.srv.Messages(noBot)) != 0 {
-		t.Error("message posted in a room the bot is not in")
+	if got := e.srv.Messages("DOWN"); len(got) != 0 {
+		t.Errorf("posted %+v in a room that is down", got)
 	}
 }
 

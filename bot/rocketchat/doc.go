@@ -4,8 +4,15 @@
 //
 // Inbound, it keeps one DDP session (package ddp) subscribed to the bot's
 // messages (stream-room-messages, __my_messages__). A message is a command
-// when it starts with "!consent", mentions the bot, or is in a direct room
-// with the bot; commands typed in a thread are commands too. After a lost
+// when it starts with "!consent", mentions the bot, or is in the bot's 1:1
+// direct room with its author; commands typed in a thread are commands too.
+// A group DM (also type "d", with two people or more besides the bot) is not
+// private: there, as in a channel, a command needs the prefix or a mention,
+// and its private reply goes to the asker's 1:1 room (R25). Every update of a
+// message streams it again; besides a bounded seen set, the commands this
+// process handled are kept by id and time, so a reaction or a thread reply
+// on an old command never runs it again. DDP calls time out (30 s) and the
+// event queue is bounded: either drops the session, which then catches up. After a lost
 // socket it dials again, logs in again and subscribes again, then catches up
 // on what was said meanwhile (loadMissedMessages), deduplicated by message id.
 // With a MarkStore, the time and ids of the last commands handled are saved
@@ -19,7 +26,15 @@
 // failure is refused by Rocket.Chat as a duplicate, never shown twice. Cards
 // are posted once and then edited in place (chat.update); since bots cannot
 // receive button callbacks, a live card ends with the text commands that act
-// on it.
+// on it. Texts longer than the server's Message_MaxAllowedSize
+// (Config.MaxMessageSize, 5000 by default) are cut, ending with "…".
+//
+// Delivery goes through the whole outbox in each round, from a cursor: a
+// destination that fails is held (its order kept) while the others go on,
+// however many messages it holds back. A channel that refuses the bot for good
+// (deleted, bot not in it) has its cards and posts redirected to the
+// governance channel; a direct message to a member without an account here is
+// acknowledged with a warning.
 //
 // Thread replies: a command typed in a thread is handled like one typed in
 // the room. Its private reply goes by direct message (in the thread when it

@@ -38,6 +38,36 @@ func transient(err error) bool {
 	return err != nil && !errors.Is(err, context.Canceled)
 }
 
+// refusal reports whether err is a lasting refusal by the server (not worth
+// retrying) carrying one of the error codes. Rocket.Chat reports some as
+// errorType and others, thrown as plain Errors, only as error.
+func refusal(err error, codes ...string) bool {
+	var ae *apiError
+	if !errors.As(err, &ae) || transient(err) || ae.Status == http.StatusUnauthorized {
+		return false
+	}
+	for _, code := range codes {
+		if ae.ErrorType == code || strings.Contains(ae.Message, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// roomRefused reports whether the server refuses the bot's messages in a room
+// for good: the room is gone, the bot is not (or no longer) in it, it is
+// archived or blocked.
+func roomRefused(err error) bool {
+	return refusal(err, "error-not-allowed", "error-room-not-found", "error-invalid-room",
+		"room_is_archived", "room_is_blocked")
+}
+
+// noAccount reports whether err says that a user does not exist on the
+// server (im.create or users.info).
+func noAccount(err error) bool {
+	return refusal(err, "error-invalid-user", "User not found")
+}
+
 // restClient is a thin JSON client for /api/v1. Bodies are built with
 // encoding/json (the SDK's Send uses fmt.Sprintf, which breaks on quotes and
 // newlines). 5xx, 429 and network errors are retried with capped backoff,

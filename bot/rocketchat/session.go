@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -105,7 +106,10 @@ func (a *Adapter) planCatchUp(now time.Time) (since time.Time, catchUp bool, ini
 			a.cursor = now
 		}
 		if a.deps.Marks != nil && a.mark == nil {
-			ms := now.UnixMilli()
+			// The millisecond the bot subscribed in counts as before it:
+			// "newer than" catch-ups would otherwise take a message stamped
+			// in it for one said while the bot was stopped.
+			ms := now.UnixMilli() + 1
 			a.mark = &inboundMark{Last: ms, Floor: ms}
 			initial = a.mark.encode()
 		}
@@ -168,6 +172,9 @@ func (a *Adapter) catchUp(ctx context.Context, conn *ddp.Conn, since time.Time) 
 	var rooms []rcRoom
 	if err := json.Unmarshal(raw, &rooms); err != nil {
 		return fmt.Errorf("rocketchat: catch up: rooms: %w", err)
+	}
+	for _, r := range rooms {
+		a.learnRoom(r)
 	}
 	type missed struct {
 		m    rcMessage
@@ -237,7 +244,19 @@ func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
 	if a.resume != nil && a.resume.handled(m.ID, m.TS.Time) {
 		return // handled by the previous process
 	}
+	a.mu.Lock()
+	again := a.done != nil && a.done.handled(m.ID, m.TS.Time)
+	a.mu.Unlock()
+	if again {
+		// Streamed again (a reaction, a thread reply) after the seen set
+		// forgot it: this process handled it, or it is older than the
+		// commands it handled by more than the margin.
+		return
+	}
 	botID, botName := a.identity()
+	if room.RoomType == "d" && m.User.ID != botID && m.Type == "" && m.EditedAt == nil {
+		room.OneToOne = a.isOneToOne(ctx, m, botID)
+	}
 	text, ok := command(m, room, botID, botName)
 	if !ok {
 		return
@@ -254,4 +273,43 @@ func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
 	if resp.Private != "" {
 		a.replyPrivately(ctx, m, room, resp.Private)
 	}
+}
+
+// isOneToOne reports whether the direct room of m is the bot's 1:1 room with
+// its author, rather than a group DM (also "d" since Rocket.Chat 3). A 1:1
+// room's id is the two user ids put together; other rooms are looked up
+// (rooms.info) once. When that fails the room is taken as shared: a command
+// then needs the prefix or a mention, and its reply goes to the 1:1 room.
+func (a *Adapter) isOneToOne(ctx context.Context, m rcMessage, botID string) bool {
+	if botID != "" && m.User.ID != "" && (m.RoomID == botID+m.User.ID || m.RoomID == m.User.ID+botID) {
+		return true
+	}
+	a.mu.Lock()
+	one, known := a.oneToOne[m.RoomID]
+	a.mu.Unlock()
+	if known {
+		return one
+	}
+	var out struct {
+		Room rcRoom `json:"room"`
+	}
+	if err := a.rest.get(ctx, "rooms.info", url.Values{"roomId": {m.RoomID}}, &out); err != nil {
+		a.log.Warn("rocketchat_room_info_failed", "room", m.RoomID, "err", err)
+		return false
+	}
+	out.Room.ID = cmpOr(out.Room.ID, m.RoomID)
+	a.learnRoom(out.Room)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.oneToOne[m.RoomID]
+}
+
+// learnRoom caches whether a direct room is 1:1 or a group DM.
+func (a *Adapter) learnRoom(r rcRoom) {
+	if r.Type != "d" || r.ID == "" || r.members() == 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.oneToOne[r.ID] = r.members() <= 2
 }

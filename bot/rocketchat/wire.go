@@ -65,6 +65,10 @@ type roomContext struct {
 	RoomParticipant *bool  `json:"roomParticipant"`
 	RoomType        string `json:"roomType"`
 	RoomName        string `json:"roomName"`
+	// OneToOne is set by the adapter, not the server: the room is a direct
+	// room ("d") between the bot and the author alone. A group DM is also
+	// "d", but it is not private (R25).
+	OneToOne bool `json:"-"`
 }
 
 // streamFields is the "fields" of a stream-room-messages event.
@@ -73,9 +77,19 @@ type streamFields struct {
 	Args      []json.RawMessage `json:"args"`
 }
 
-// rcRoom is a room as rooms/get and rooms.info return it.
+// rcRoom is a room as rooms/get and rooms.info return it. Direct rooms
+// list their members in UIDs and Usernames.
 type rcRoom struct {
-	ID   string `json:"_id"`
-	Name string `json:"name"`
-	Type string `json:"t"`
+	ID         string   `json:"_id"`
+	Name       string   `json:"name"`
+	Type       string   `json:"t"`
+	UIDs       []string `json:"uids"`
+	Usernames  []string `json:"usernames"`
+	UsersCount int      `json:"usersCount"`
+}
+
+// members is how many people are in the room, as far as the room data
+// says (0 when it says nothing).
+func (r rcRoom) members() int {
+	return max(len(r.UIDs), len(r.Usernames), r.UsersCount)
 }

@@ -24,6 +24,17 @@ type Options struct {
 	Dialer *websocket.Dialer
 	// Header is sent with the upgrade request.
 	Header http.Header
+	// CallTimeout bounds how long Call and Subscribe wait for the server's
+	// answer (default 30s). A server that accepts a method and never answers
+	// (while still answering pings) would otherwise leave the caller waiting
+	// for ever: on timeout the connection is dropped, so that the client
+	// starts over with a new one.
+	CallTimeout time.Duration
+	// MaxEvents bounds the queue of collection events not read yet by Next
+	// (default 10000). When a slow reader lets it fill up, the connection is
+	// dropped (Err wraps ErrQueueFull) rather than the queue growing without
+	// limit; a client catches up on what it missed after reconnecting.
+	MaxEvents int
 }
 
 func (o Options) withDefaults() Options {
@@ -36,11 +47,25 @@ func (o Options) withDefaults() Options {
 	if o.Dialer == nil {
 		o.Dialer = websocket.DefaultDialer
 	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 30 * time.Second
+	}
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = 10000
+	}
 	return o
 }
 
 // ErrClosed is returned by calls on a Conn whose socket is gone.
 var ErrClosed = errors.New("ddp: connection closed")
+
+// ErrTimeout is wrapped by the error of a Call or Subscribe the server did
+// not answer within Options.CallTimeout; the connection is then dropped.
+var ErrTimeout = errors.New("ddp: no answer from the server")
+
+// ErrQueueFull is wrapped by the error of a connection dropped because its
+// reader fell Options.MaxEvents events behind.
+var ErrQueueFull = errors.New("ddp: event queue full")
 
 // Conn is one DDP session over one websocket.
 type Conn struct {
@@ -72,7 +97,7 @@ func Dial(ctx context.Context, url string, opts Options) (*Conn, error) {
 	c := &Conn{
 		ws:     ws,
 		opts:   opts,
-		events: newEventQueue(),
+		events: newEventQueue(opts.MaxEvents),
 		calls:  make(map[string]chan frame),
 		subs:   make(map[string]chan frame),
 		done:   make(chan struct{}),
@@ -188,6 +213,8 @@ func (c *Conn) Call(ctx context.Context, method string, params ...any) (json.Raw
 		delete(c.calls, id)
 		c.mu.Unlock()
 	}()
+	wctx, cancel := context.WithTimeoutCause(ctx, c.opts.CallTimeout, ErrTimeout)
+	defer cancel()
 	if err := c.write(frame{Msg: "method", ID: id, Method: method, Params: params}); err != nil {
 		c.fail(fmt.Errorf("ddp: write: %w", err))
 		return nil, c.Err()
@@ -200,9 +227,22 @@ func (c *Conn) Call(ctx context.Context, method string, params ...any) (json.Raw
 		return f.Result, nil
 	case <-c.done:
 		return nil, c.Err()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-wctx.Done():
+		return nil, c.expired(ctx, wctx, "method "+method)
 	}
+}
+
+// expired is the error of a wait that ended with wctx, which is ctx bounded
+// by the call timeout: the caller's own error when ctx ended, else a timeout
+// that also drops the connection (an unanswered call means the session can
+// no longer be trusted).
+func (c *Conn) expired(ctx, wctx context.Context, what string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := fmt.Errorf("ddp: %s: %w after %v", what, context.Cause(wctx), c.opts.CallTimeout)
+	c.fail(err)
+	return err
 }
 
 // Subscribe starts a subscription and waits for "ready" (nil) or "nosub"
@@ -225,6 +265,8 @@ func (c *Conn) Subscribe(ctx context.Context, name string, params ...any) error 
 		delete(c.subs, id)
 		c.mu.Unlock()
 	}()
+	wctx, cancel := context.WithTimeoutCause(ctx, c.opts.CallTimeout, ErrTimeout)
+	defer cancel()
 	if err := c.write(frame{Msg: "sub", ID: id, Name: name, Params: params}); err != nil {
 		c.fail(fmt.Errorf("ddp: write: %w", err))
 		return c.Err()
@@ -240,8 +282,8 @@ func (c *Conn) Subscribe(ctx context.Context, name string, params ...any) error 
 		return nil
 	case <-c.done:
 		return c.Err()
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-wctx.Done():
+		return c.expired(ctx, wctx, "subscription "+name)
 	}
 }
 
@@ -297,7 +339,9 @@ func (c *Conn) dispatch(f frame) {
 	case "nosub":
 		c.deliverSub(f.ID, f)
 	case "added", "changed", "removed":
-		c.events.push(Event{Msg: f.Msg, Collection: f.Collection, ID: f.ID, Fields: f.Fields})
+		if !c.events.push(Event{Msg: f.Msg, Collection: f.Collection, ID: f.ID, Fields: f.Fields}) {
+			c.fail(fmt.Errorf("%w: %d events not read", ErrQueueFull, c.opts.MaxEvents))
+		}
 	default: // pong, updated, addedBefore, movedBefore, server_id: nothing to do
 	}
 }

@@ -96,6 +96,9 @@ func (s *Server) handle(c *conn, m inbound) {
 	case "pong":
 		c.info.Pongs++
 	case "method":
+		if s.held[m.Method] {
+			return // accepted, never answered
+		}
 		result, derr := s.method(c, m)
 		if derr != nil {
 			c.send(map[string]any{"msg": "result", "id": m.ID, "error": derr})
@@ -185,7 +188,7 @@ func (s *Server) method(c *conn, m inbound) (any, map[string]any) {
 		for _, id := range ids {
 			r := s.rooms[id]
 			if r.has(c.user) {
-				out = append(out, map[string]any{"_id": r.ID, "name": r.Name, "t": r.Type})
+				out = append(out, r.info(s))
 			}
 		}
 		return out, nil

@@ -32,9 +32,16 @@ type Message struct {
 	TS        time.Time
 	UpdatedAt time.Time
 	EditedAt  time.Time
+	// ThreadCount and ThreadLast are tcount and tlm: the replies in this
+	// message's thread, and when the last one was said.
+	ThreadCount int
+	ThreadLast  time.Time
 }
 
 func (r *Room) has(userID string) bool {
+	if r == nil {
+		return false
+	}
 	for _, m := range r.Members {
 		if m == userID {
 			return true
@@ -65,12 +72,36 @@ func (m *Message) wire(s *Server, date func(time.Time) any) map[string]any {
 		out["editedAt"] = date(m.EditedAt)
 		out["editedBy"] = map[string]any{"_id": m.UserID, "username": m.UserName}
 	}
+	if m.ThreadCount > 0 {
+		out["tcount"] = m.ThreadCount
+		out["tlm"] = date(m.ThreadLast)
+	}
 	if len(m.Mentions) > 0 {
 		var ms []any
 		for _, name := range m.Mentions {
 			ms = append(ms, map[string]any{"_id": s.idOf(name), "username": name, "type": "user"})
 		}
 		out["mentions"] = ms
+	}
+	return out
+}
+
+// info renders a room as rooms/get and rooms.info do. Direct rooms, 1:1 and
+// group DMs alike (t "d"), list their members in uids and usernames.
+func (r *Room) info(s *Server) map[string]any {
+	out := map[string]any{"_id": r.ID, "t": r.Type, "usersCount": len(r.Members)}
+	if r.Name != "" {
+		out["name"] = r.Name
+	}
+	if r.Type == "d" {
+		names := make([]string, 0, len(r.Members))
+		for _, id := range r.Members {
+			if u := s.users[id]; u != nil {
+				names = append(names, u.Username)
+			}
+		}
+		out["uids"] = append([]string(nil), r.Members...)
+		out["usernames"] = names
 	}
 	return out
 }

@@ -158,12 +158,42 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, u *User) {
 	s.post(w, u, &Message{RoomID: body.RoomID, Text: body.Text, ThreadID: body.TMID}, true)
 }
 
+// writable checks that u may write text in a room, as Rocket.Chat's
+// executeSendMessage and canSendMessage do. Callers hold s.mu.
+func (s *Server) writable(w http.ResponseWriter, u *User, rid, text string) bool {
+	room := s.rooms[rid]
+	switch {
+	case room == nil:
+		fail(w, "error-invalid-room", "error-invalid-room")
+	case !room.has(u.ID):
+		fail(w, "error-not-allowed", "error-not-allowed")
+	case s.roomDown[rid] != 0:
+		writeJSON(w, s.roomDown[rid], map[string]any{"success": false, "error": http.StatusText(s.roomDown[rid])})
+	case utf16Len(text) > s.maxSize:
+		fail(w, "error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize")
+	default:
+		return true
+	}
+	return false
+}
+
+// utf16Len is the length of s in UTF-16 code units (JavaScript's).
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
 func (s *Server) post(w http.ResponseWriter, u *User, m *Message, withTS bool) {
-	room := s.rooms[m.RoomID]
-	if room == nil || !room.has(u.ID) {
-		fail(w, "error-not-allowed", "Not allowed")
+	if !s.writable(w, u, m.RoomID, m.Text) {
 		return
 	}
+	room := s.rooms[m.RoomID]
 	if m.ID != "" && s.byID[m.ID] != nil {
 		// What MongoDB says through Rocket.Chat when an _id is reused.
 		fail(w, "", fmt.Sprintf("E11000 duplicate key error collection: rocketchat_message index: _id_ dup key: { _id: %q }", m.ID))
@@ -201,6 +231,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, u *User) {
 	}
 	if m.UserID != u.ID {
 		fail(w, "error-action-not-allowed", "Editing is not allowed")
+		return
+	}
+	if !s.writable(w, u, m.RoomID, body.Text) {
 		return
 	}
 	m.Text = body.Text
@@ -260,5 +293,5 @@ func (s *Server) roomInfo(w http.ResponseWriter, r *http.Request, endpoint strin
 		return
 	}
 	key := map[string]string{"rooms.info": "room", "channels.info": "channel", "groups.info": "group"}[endpoint]
-	writeJSON(w, http.StatusOK, map[string]any{key: map[string]any{"_id": room.ID, "name": room.Name, "t": room.Type}, "success": true})
+	writeJSON(w, http.StatusOK, map[string]any{key: room.info(s), "success": true})
 }

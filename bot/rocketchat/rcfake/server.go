@@ -30,6 +30,9 @@ type Server struct {
 	rejectUseCollection bool
 	failures            []Failure
 	calls               []string
+	held                map[string]bool // DDP methods left unanswered
+	roomDown            map[string]int  // room id -> status of every post and edit there
+	maxSize             int             // Message_MaxAllowedSize
 }
 
 // ConnInfo records what one websocket connection did, for assertions.
@@ -54,10 +57,13 @@ type Failure struct {
 // New starts a fake server.
 func New() *Server {
 	s := &Server{
-		users: make(map[string]*User),
-		rooms: make(map[string]*Room),
-		byID:  make(map[string]*Message),
-		conns: make(map[*conn]bool),
+		users:    make(map[string]*User),
+		rooms:    make(map[string]*Room),
+		byID:     make(map[string]*Message),
+		conns:    make(map[*conn]bool),
+		held:     make(map[string]bool),
+		roomDown: make(map[string]int),
+		maxSize:  DefaultMaxMessageSize,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/websocket", s.serveWebsocket)
@@ -89,6 +95,62 @@ func (s *Server) AddRoom(r Room) {
 	defer s.mu.Unlock()
 	r.Members = slices.Clone(r.Members)
 	s.rooms[r.ID] = &r
+}
+
+// RemoveMember takes a user out of a room, as a kick or a leave does.
+func (s *Server) RemoveMember(roomID, userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.rooms[roomID]; r != nil {
+		r.Members = slices.DeleteFunc(r.Members, func(m string) bool { return m == userID })
+	}
+}
+
+// DeleteRoom deletes a room and its messages.
+func (s *Server) DeleteRoom(roomID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.rooms, roomID)
+	s.msgs = slices.DeleteFunc(s.msgs, func(m *Message) bool { return m.RoomID == roomID })
+	for id, m := range s.byID {
+		if m.RoomID == roomID {
+			delete(s.byID, id)
+		}
+	}
+}
+
+// DefaultMaxMessageSize is Rocket.Chat's default Message_MaxAllowedSize.
+const DefaultMaxMessageSize = 5000
+
+// SetMaxMessageSize sets Message_MaxAllowedSize: a message whose text is
+// longer (in UTF-16 code units, JavaScript's String length) is refused with
+// error-message-size-exceeded.
+func (s *Server) SetMaxMessageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxSize = n
+}
+
+// HoldMethod makes the server leave every call of a DDP method unanswered
+// (true) while still answering pings, as an overloaded server or a stuck
+// database query does; false answers them again (calls held meanwhile stay
+// unanswered).
+func (s *Server) HoldMethod(method string, hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held[method] = hold
+}
+
+// SetRoomDown makes every post and edit in a room fail with status (a 5xx:
+// a destination that cannot be delivered for now); 0 brings it back.
+func (s *Server) SetRoomDown(roomID string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == 0 {
+		delete(s.roomDown, roomID)
+		return
+	}
+	s.roomDown[roomID] = status
 }
 
 // Say posts text as userID in roomID, as a person typing it, and returns the
@@ -288,14 +350,24 @@ func (s *Server) store(m *Message) {
 		m.TS = now
 	}
 	m.UpdatedAt = now
+	var parent *Message
 	if old := s.byID[m.ID]; old != nil {
 		*old = *m
 		m = old
 	} else {
 		s.msgs = append(s.msgs, m)
 		s.byID[m.ID] = m
+		parent = s.byID[m.ThreadID]
 	}
 	s.broadcast(m)
+	if parent != nil {
+		// A thread reply updates its parent's counters, and Rocket.Chat
+		// streams the whole parent again (without editedAt).
+		parent.ThreadCount++
+		parent.ThreadLast = m.TS
+		parent.UpdatedAt = now
+		s.broadcast(parent)
+	}
 }
 
 func (s *Server) mentionsIn(text string) []string {
