@@ -200,35 +200,65 @@ func (c *Conn) Call(ctx context.Context, method string, params ...any) (json.Raw
 		params = []any{}
 	}
 	id := c.newID()
+	f, err := c.roundTrip(ctx, c.calls, frame{Msg: "method", ID: id, Method: method, Params: params}, "method "+method)
+	if err != nil {
+		return nil, err
+	}
+	if f.Error != nil {
+		return nil, f.Error
+	}
+	return f.Result, nil
+}
+
+// Subscribe starts a subscription and waits for "ready" (nil) or "nosub"
+// (the server's error). Events of the subscription are read with Next.
+func (c *Conn) Subscribe(ctx context.Context, name string, params ...any) error {
+	if params == nil {
+		params = []any{}
+	}
+	id := c.newID()
+	f, err := c.roundTrip(ctx, c.subs, frame{Msg: "sub", ID: id, Name: name, Params: params}, "subscription "+name)
+	if err != nil {
+		return err
+	}
+	if f.Msg == "nosub" {
+		if f.Error != nil {
+			return f.Error
+		}
+		return fmt.Errorf("ddp: subscription %s refused", name)
+	}
+	return nil
+}
+
+// roundTrip sends req and waits for the frame the reader files under req.ID
+// in pending (c.calls or c.subs), bounded by the call timeout.
+func (c *Conn) roundTrip(ctx context.Context, pending map[string]chan frame, req frame, what string) (frame, error) {
 	ch := make(chan frame, 1)
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
-		return nil, c.err
+		return frame{}, c.err
 	}
-	c.calls[id] = ch
+	pending[req.ID] = ch
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
-		delete(c.calls, id)
+		delete(pending, req.ID)
 		c.mu.Unlock()
 	}()
 	wctx, cancel := context.WithTimeoutCause(ctx, c.opts.CallTimeout, ErrTimeout)
 	defer cancel()
-	if err := c.write(frame{Msg: "method", ID: id, Method: method, Params: params}); err != nil {
+	if err := c.write(req); err != nil {
 		c.fail(fmt.Errorf("ddp: write: %w", err))
-		return nil, c.Err()
+		return frame{}, c.Err()
 	}
 	select {
 	case f := <-ch:
-		if f.Error != nil {
-			return nil, f.Error
-		}
-		return f.Result, nil
+		return f, nil
 	case <-c.done:
-		return nil, c.Err()
+		return frame{}, c.Err()
 	case <-wctx.Done():
-		return nil, c.expired(ctx, wctx, "method "+method)
+		return frame{}, c.expired(ctx, wctx, what)
 	}
 }
 
@@ -243,48 +273,6 @@ func (c *Conn) expired(ctx, wctx context.Context, what string) error {
 	err := fmt.Errorf("ddp: %s: %w after %v", what, context.Cause(wctx), c.opts.CallTimeout)
 	c.fail(err)
 	return err
-}
-
-// Subscribe starts a subscription and waits for "ready" (nil) or "nosub"
-// (the server's error). Events of the subscription are read with Next.
-func (c *Conn) Subscribe(ctx context.Context, name string, params ...any) error {
-	if params == nil {
-		params = []any{}
-	}
-	id := c.newID()
-	ch := make(chan frame, 1)
-	c.mu.Lock()
-	if c.err != nil {
-		c.mu.Unlock()
-		return c.err
-	}
-	c.subs[id] = ch
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.subs, id)
-		c.mu.Unlock()
-	}()
-	wctx, cancel := context.WithTimeoutCause(ctx, c.opts.CallTimeout, ErrTimeout)
-	defer cancel()
-	if err := c.write(frame{Msg: "sub", ID: id, Name: name, Params: params}); err != nil {
-		c.fail(fmt.Errorf("ddp: write: %w", err))
-		return c.Err()
-	}
-	select {
-	case f := <-ch:
-		if f.Msg == "nosub" {
-			if f.Error != nil {
-				return f.Error
-			}
-			return fmt.Errorf("ddp: subscription %s refused", name)
-		}
-		return nil
-	case <-c.done:
-		return c.Err()
-	case <-wctx.Done():
-		return c.expired(ctx, wctx, "subscription "+name)
-	}
 }
 
 // Next returns the next collection event, in arrival order. Events received
