@@ -26,6 +26,10 @@ type Request struct {
 	UserID   string // platform user id: the stable identity
 	UserName string // platform username, used once to bind UserID to a member
 	Text     string
+	// ID is the platform's id of the chat message, when there is one: a
+	// command whose change was committed is not applied again if the
+	// adapter replays the message (e.g. after a crash).
+	ID string
 }
 
 // Response is what the asker alone sees (R25: help, errors, queries,

@@ -120,6 +120,14 @@ func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
 		if h.change && x.unlinked != "" {
 			return x.needMember() // an unlinked account changes nothing
 		}
+		if h.change && r.ID != "" {
+			if tx.Handled(r.Platform, r.ID) {
+				return domain.NoOp("noop.already_handled")
+			}
+			if err := tx.MarkHandled(r.Platform, r.ID); err != nil {
+				return err
+			}
+		}
 		if err := h.run(x); err != nil {
 			return err
 		}

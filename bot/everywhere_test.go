@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -456,5 +457,32 @@ func TestAliases(t *testing.T) {
 				h.must("bob", "meeting minutes https://pad.example.org/cr2")
 			})
 		}
+	}
+}
+
+// R27: a chat message replayed by an adapter (after a crash between the
+// commit and the adapter's bookkeeping) is not applied twice.
+func TestR27_ReplayedMessageAppliedOnce(t *testing.T) {
+	h := newHarness(t, "en")
+	req := bot.Request{Platform: bot.PlatformRocketChat, Channel: "general", UserID: "rc-alice", UserName: "alice", Text: "propose order stickers", ID: "msg-1"}
+	if r := h.bot.Handle(context.Background(), req); !r.Changed {
+		t.Fatalf("first: %+v", r)
+	}
+	n := len(h.entries())
+	if r := h.bot.Handle(context.Background(), req); r.Changed || r.Refused || !strings.Contains(r.Private, "already handled") {
+		t.Errorf("replay: %+v", r)
+	}
+	if len(h.entries()) != n {
+		t.Errorf("the replay was logged: %v", kinds(h.entriesSince(n)))
+	}
+	// Another message with the same text is a new command.
+	req.ID = "msg-2"
+	if r := h.bot.Handle(context.Background(), req); !r.Changed {
+		t.Errorf("a new message with the same text: %+v", r)
+	}
+	// Queries carry ids too, and are never refused as replays.
+	req.ID, req.Text = "msg-1", "status P1"
+	if r := h.bot.Handle(context.Background(), req); r.Refused || !strings.Contains(r.Private, "order stickers") {
+		t.Errorf("query: %+v", r)
 	}
 }

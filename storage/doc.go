@@ -28,6 +28,7 @@
 //	log/<seq>             → Entry (append-only, hash-chained)
 //	outbox/<platform>/<seq> → Message
 //	cards/<platform>/<channel>\x00<subject> → platform post id
+//	handled/<platform>/<day>/<message id> → chat messages already handled (handled.go)
 //
 // Values returned by bbolt are only valid inside their transaction: every
 // record is decoded (copied) before the transaction ends.

@@ -31,11 +31,13 @@ func TestR25_CommandInChannel_PublicAnnouncementAndPrivateReplyByDM(t *testing.T
 	e := newAnnouncingEnv(t)
 	e.waitReady(t)
 
-	e.srv.Say(aliceID, general, "!consent propose migrate Nextcloud on Saturday")
+	msgID := e.srv.Say(aliceID, general, "!consent propose migrate Nextcloud on Saturday")
 	e.waitHandled(t, "propose migrate Nextcloud on Saturday")
 
+	// The message id travels with the request: the bot will not apply the
+	// same message twice, even if it comes back after a crash.
 	want := bot.Request{Platform: bot.PlatformRocketChat, Channel: general, UserID: aliceID,
-		UserName: "alice", Text: "propose migrate Nextcloud on Saturday"}
+		UserName: "alice", Text: "propose migrate Nextcloud on Saturday", ID: msgID}
 	if diff := cmp.Diff([]bot.Request{want}, e.handler.Requests()); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}

@@ -268,6 +268,7 @@ func (a *Adapter) consider(ctx context.Context, m rcMessage, room roomContext) {
 		UserID:   m.User.ID,
 		UserName: m.User.Username,
 		Text:     text,
+		ID:       m.ID,
 	})
 	a.remember(m)
 	if resp.Private != "" {
