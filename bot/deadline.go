@@ -76,8 +76,14 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 
 // applyProposalDeadline is R10, whenever a proposal is touched or ticked.
 func (b *Bot) applyProposalDeadline(tx *storage.Tx, p *proposals.Proposal, now time.Time, platforms []string) error {
+	checked := p.DeadlineChecked
 	events := p.CheckDeadline(b.cfg.Rules, now)
 	if len(events) == 0 {
+		if p.DeadlineChecked != checked {
+			// Decided without a stall (approved or closed in time):
+			// remembered, so the scheduler does not look again.
+			return tx.PutProposal(p)
+		}
 		return nil
 	}
 	if err := tx.PutProposal(p); err != nil {

@@ -473,3 +473,17 @@ func TestR10_NoPlatformQueuesNothing(t *testing.T) {
 		}
 	}
 }
+
+// The scheduler decides R10 once per proposal: an approved or closed one is
+// not looked at again at every tick (each look would be a disk sync).
+func TestR10_DecidedOnce(t *testing.T) {
+	h := newHarness(t, "en")
+	h.must("alice", "propose --by 48h order stickers")
+	h.must("bob", "validate P1")
+	h.must("carol", "validate P1")
+	h.setClock(start.Add(49 * time.Hour))
+	h.tick()
+	if p := h.proposal(1); !p.DeadlineChecked || !p.StalledAt.IsZero() {
+		t.Errorf("approved at its deadline: checked %v, stalled at %v", p.DeadlineChecked, p.StalledAt)
+	}
+}

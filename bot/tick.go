@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/consentbot/consentbot/cooptation"
-
 	"github.com/consentbot/consentbot/domain"
 	"github.com/consentbot/consentbot/meeting"
 	"github.com/consentbot/consentbot/storage"
