@@ -162,7 +162,7 @@ func serveControl(ctx context.Context, db *storage.DB, env, configArgs []string,
 			return
 		}
 		switch req.Args[0] {
-		case "members", "export", "verify":
+		case "members", "export", "verify", "outbox":
 		default:
 			http.Error(w, "not allowed", http.StatusForbidden)
 			return

@@ -50,6 +50,18 @@ func addHTTPRoutes(mux *http.ServeMux, db *storage.DB, b *bot.Bot, cfg bot.Confi
 			return float64(len(msgs))
 		}))
 	}
+	for name := range platforms {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "consentbot_outbox_oldest_seconds", Help: "Age of the oldest message waiting for delivery (0 when none).",
+			ConstLabels: prometheus.Labels{"platform": name},
+		}, func() float64 {
+			msgs, _ := db.Pending(name, 1)
+			if len(msgs) == 0 || msgs[0].Queued.IsZero() {
+				return 0
+			}
+			return time.Since(msgs[0].Queued).Seconds()
+		}))
+	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "consentbot_log_entries", Help: "Entries in the decision log.",
 	}, func() float64 {

@@ -45,6 +45,7 @@ const usage = `usage: consentbot COMMAND [flags]
   export --format md|csv|json [--since DATE] the decision log
   verify                                     check the log's hash chain
   backup FILE                                consistent copy of the database
+  outbox [list] | outbox drop PLATFORM ID    what waits for delivery; drop what can never go
   mattermost register                        create or update /consent on the team
 
 Every command takes --db FILE and --config FILE.`
@@ -61,6 +62,7 @@ func run(ctx context.Context, args, env []string, stdin io.Reader, stdout, stder
 		"export":     runExport,
 		"verify":     runVerify,
 		"backup":     runBackup,
+		"outbox":     runOutbox,
 		"mattermost": runMattermost,
 	}
 	cmd, ok := cmds[args[0]]

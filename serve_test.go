@@ -130,6 +130,10 @@ func TestServeWithoutPlatforms(t *testing.T) {
 	if err := run(context.Background(), []string{"members", "list"}, env, nil, &out, &out); err != nil || !strings.Contains(out.String(), "alice") {
 		t.Fatalf("members list while serve runs: %v %q", err, out.String())
 	}
+	out.Reset()
+	if err := run(context.Background(), []string{"outbox"}, env, nil, &out, &out); err != nil || !strings.Contains(out.String(), "message(s) waiting") {
+		t.Fatalf("outbox while serve runs: %v %q", err, out.String())
+	}
 	backup := filepath.Join(dir, "backup.db")
 	if err := run(context.Background(), []string{"backup", backup}, env, nil, &out, &out); err != nil {
 		t.Fatalf("backup while serve runs: %v", err)

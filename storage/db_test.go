@@ -161,7 +161,7 @@ func TestOutbox(t *testing.T) {
 		if got[0].ID >= got[1].ID || got[1].ID >= got[2].ID {
 			t.Errorf("ids not increasing: %d %d %d", got[0].ID, got[1].ID, got[2].ID)
 		}
-		want := storage.Message{ID: got[2].ID, Platform: "mattermost", Kind: "card", Subject: "P1", Live: true, Actions: []string{"validate"}, Text: "three"}
+		want := storage.Message{ID: got[2].ID, Platform: "mattermost", Kind: "card", Subject: "P1", Live: true, Actions: []string{"validate"}, Text: "three", Queued: clk.Now()}
 		if diff := cmp.Diff(want, got[2]); diff != "" {
 			t.Errorf("message round trip (-want +got):\n%s", diff)
 		}

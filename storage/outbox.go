@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -23,6 +24,8 @@ type Message struct {
 	// Except names a channel where this governance-channel message is not
 	// needed (it was already announced there).
 	Except string `json:"except,omitempty"`
+	// Queued is when the change that made it was committed.
+	Queued time.Time `json:"queued,omitzero"`
 }
 
 // Queue adds messages to their platform's outbox.
@@ -35,6 +38,7 @@ func (tx *Tx) Queue(msgs ...Message) error {
 		if m.ID, err = b.NextSequence(); err != nil {
 			return err
 		}
+		m.Queued = tx.now
 		data, err := json.Marshal(m)
 		if err != nil {
 			return err
@@ -70,6 +74,18 @@ func (db *DB) PendingAfter(platform string, after uint64, max int) ([]Message, e
 			out = append(out, m)
 		}
 		return nil
+	})
+	return out, err
+}
+
+// Platforms lists the platforms that have an outbox, in name order.
+func (db *DB) Platforms() ([]string, error) {
+	var out []string
+	err := db.View(func(tx *Tx) error {
+		return tx.tx.Bucket(bucketOutbox).ForEachBucket(func(k []byte) error {
+			out = append(out, string(k))
+			return nil
+		})
 	})
 	return out, err
 }
