@@ -58,7 +58,7 @@ func runConsole(ctx context.Context, args, env []string, stdin io.Reader, stdout
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "consentbot console — you are %s. /consent help for the commands; :as NAME, :wait DURATION.\n", *as)
+	fmt.Fprintln(stdout, b.T("console.welcome", map[string]any{"User": *as}))
 	con := &console.Console{Bot: b, Outbox: db, Clock: clock, User: *as, Out: stdout}
 	return con.Run(ctx, stdin)
 }

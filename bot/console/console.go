@@ -45,6 +45,8 @@ type Bot interface {
 	bot.Handler
 	Tick(now time.Time) (int, error)
 	NextWake(after time.Time) time.Time
+	// T renders the console's own lines in the bot's language.
+	T(id string, data map[string]any) string
 }
 
 // Console is one terminal session.
@@ -84,16 +86,16 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	case word == ":as":
 		name := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(trimmed, ":as")), "@")
 		if name == "" {
-			fmt.Fprintln(c.Out, "usage: :as NAME")
+			fmt.Fprintln(c.Out, c.Bot.T("console.usage_as", nil))
 			return nil
 		}
 		c.User = strings.ToLower(name)
-		fmt.Fprintf(c.Out, "— you are now %s\n", c.User)
+		fmt.Fprintln(c.Out, c.Bot.T("console.you_are_now", map[string]any{"User": c.User}))
 		return nil
 	case word == ":wait":
 		d, err := config.ParseDuration(strings.TrimSpace(strings.TrimPrefix(trimmed, ":wait")))
 		if err != nil || d <= 0 {
-			fmt.Fprintln(c.Out, "usage: :wait DURATION (e.g. :wait 7d, :wait 36h)")
+			fmt.Fprintln(c.Out, c.Bot.T("console.usage_wait", nil))
 			return nil
 		}
 		return c.wait(d)
@@ -108,7 +110,7 @@ func (c *Console) Line(ctx context.Context, line string) error {
 		}
 		return c.Deliver()
 	}
-	fmt.Fprintln(c.Out, PrivatePrefix+"commands start with /consent (try /consent help); :as NAME, :wait DURATION")
+	fmt.Fprintln(c.Out, PrivatePrefix+c.Bot.T("console.not_a_command", nil))
 	return nil
 }
 
@@ -130,7 +132,7 @@ func (c *Console) wait(d time.Duration) error {
 			return err
 		}
 	}
-	fmt.Fprintf(c.Out, "— it is now %s\n", c.Clock.Now().Format(time.RFC3339))
+	fmt.Fprintln(c.Out, c.Bot.T("console.it_is_now", map[string]any{"Time": c.Clock.Now().Format(time.RFC3339)}))
 	return nil
 }
 
