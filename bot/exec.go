@@ -148,12 +148,8 @@ func (x *exec) governance(subject, text string) error {
 	return nil
 }
 
-// dm queues a direct message to member on the platform where they are bound,
-// or on every platform when they are bound nowhere yet.
-func (x *exec) dm(member, text string) error {
-	return queueDM(x.tx, x.b.platforms(x.req.Platform), member, text)
-}
-
+// queueDM queues a direct message to member on the platform where they are
+// bound, or on every platform when they are bound nowhere yet.
 func queueDM(tx *storage.Tx, platforms []string, member, text string) error {
 	var targets []string
 	for _, p := range platforms {

@@ -65,8 +65,8 @@ func (db *DB) Verify() (n int, problems []Problem, err error) {
 		return 0, nil, err
 	}
 	problems = append(problems, VerifyEntries(entries)...)
-	if last := uint64(len(entries)); len(entries) > 0 {
-		last = entries[len(entries)-1].Seq
+	if len(entries) > 0 {
+		last := entries[len(entries)-1].Seq
 		switch {
 		case counter > last:
 			problems = append(problems, Problem{last, fmt.Sprintf("entries %d to %d are missing at the end (truncated)", last+1, counter)})
