@@ -137,7 +137,7 @@ func (b *Bot) Handle(ctx context.Context, r Request) (resp Response) {
 	if err != nil {
 		return b.refuse(err)
 	}
-	resp.Private = Neutralize(resp.Private)
+	resp.Private = Neutralize(resp.Private) // R26, for every private reply
 	return resp
 }
 

@@ -62,7 +62,7 @@ func (x *exec) meeting() error {
 		return err
 	}
 	s.WriteString("\n\n" + x.b.renderAgenda(agenda))
-	x.private = Neutralize(s.String())
+	x.private = s.String()
 	return nil
 }
 

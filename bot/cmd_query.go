@@ -30,7 +30,7 @@ func (x *exec) status() error {
 		}
 		text = x.b.cooptationCard(c)
 	}
-	x.private = Neutralize(text)
+	x.private = text
 	if x.actor.IsMember() && !x.tx.Seen(x.actor.Name, x.cmd.Ref.String()) {
 		return x.tx.MarkSeen(x.actor.Name, x.cmd.Ref.String())
 	}
@@ -112,7 +112,7 @@ func (x *exec) list() error {
 		x.reply("list.empty", nil)
 		return nil
 	}
-	x.private = Neutralize(x.t("list.title", nil) + "\n" + strings.Join(lines, "\n"))
+	x.private = x.t("list.title", nil) + "\n" + strings.Join(lines, "\n")
 	return nil
 }
 
@@ -183,7 +183,7 @@ func (x *exec) todo() error {
 		x.reply("todo.empty", nil)
 		return nil
 	}
-	x.private = Neutralize(x.t("todo.title", nil) + "\n" + strings.Join(lines, "\n"))
+	x.private = x.t("todo.title", nil) + "\n" + strings.Join(lines, "\n")
 	return nil
 }
 
@@ -251,7 +251,7 @@ func (x *exec) logQuery() error {
 	if more {
 		s.WriteString("\n" + x.t("log.more", map[string]any{"Next": q.Page + 1, "Trigger": x.b.cfg.Trigger}))
 	}
-	x.private = Neutralize(s.String())
+	x.private = s.String()
 	return nil
 }
 

@@ -94,7 +94,7 @@ func (b *Bot) applyProposalDeadline(tx *storage.Tx, p *proposals.Proposal, now t
 	}
 	// The one reminder of R10, in the governance channel.
 	text := b.T("post.stalled", map[string]any{"ID": p.Subject(), "Text": p.Text(), "Author": p.Author, "Why": b.pendingReason(tx, p)})
-	if err := queueGovernance(tx, platforms, p.Subject(), text); err != nil {
+	if err := queueGovernance(tx, platforms, p.Subject(), text, Request{}); err != nil {
 		return err
 	}
 	return b.queueCard(tx, p.Subject())
@@ -124,17 +124,8 @@ func (b *Bot) applyCooptationDeadline(tx *storage.Tx, c *cooptation.Cooptation, 
 		return err
 	}
 	text := b.T("post.expired", map[string]any{"ID": c.Subject(), "Candidate": c.Candidate, "Missing": strings.Join(c.Missing(), ", ")})
-	if err := queueGovernance(tx, platforms, c.Subject(), text); err != nil {
+	if err := queueGovernance(tx, platforms, c.Subject(), text, Request{}); err != nil {
 		return err
 	}
 	return b.queueCard(tx, c.Subject())
-}
-
-func queueGovernance(tx *storage.Tx, platforms []string, subject, text string) error {
-	for _, p := range platforms {
-		if err := tx.Queue(Message{Platform: p, Kind: KindPost, Subject: subject, Text: Neutralize(text)}); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -128,20 +128,33 @@ func (x *exec) record(events ...domain.Event) error {
 	return x.tx.Append(events...)
 }
 
+// enqueue is the one way the bot queues a message: user text in it never
+// notifies a whole channel (R26).
+func enqueue(tx *storage.Tx, m Message) error {
+	m.Text = Neutralize(m.Text)
+	return tx.Queue(m)
+}
+
 // announce posts text where the command was typed (R25), about subject.
 func (x *exec) announce(subject, text string) error {
-	return x.tx.Queue(Message{Platform: x.req.Platform, Kind: KindPost, Channel: x.req.Channel, Subject: subject, Text: Neutralize(text)})
+	return enqueue(x.tx, Message{Platform: x.req.Platform, Kind: KindPost, Channel: x.req.Channel, Subject: subject, Text: text})
 }
 
 // governance posts text in the governance channel of every platform; the
 // channel where the command was typed is skipped since it saw it already.
 func (x *exec) governance(subject, text string) error {
-	for _, p := range x.b.platforms(x.req.Platform) {
-		m := Message{Platform: p, Kind: KindPost, Subject: subject, Text: Neutralize(text)}
-		if p == x.req.Platform {
-			m.Except = x.req.Channel
+	return queueGovernance(x.tx, x.b.platforms(x.req.Platform), subject, text, x.req)
+}
+
+// queueGovernance posts text in the governance channel of each platform.
+// from is the request that caused it, if any: its channel saw it already.
+func queueGovernance(tx *storage.Tx, platforms []string, subject, text string, from Request) error {
+	for _, p := range platforms {
+		m := Message{Platform: p, Kind: KindPost, Subject: subject, Text: text}
+		if p == from.Platform {
+			m.Except = from.Channel
 		}
-		if err := x.tx.Queue(m); err != nil {
+		if err := enqueue(tx, m); err != nil {
 			return err
 		}
 	}
@@ -162,7 +175,7 @@ func queueDM(tx *storage.Tx, platforms []string, member, text string) error {
 		targets = platforms
 	}
 	for _, p := range targets {
-		if err := tx.Queue(Message{Platform: p, Kind: KindDM, Member: member, Text: Neutralize(text)}); err != nil {
+		if err := enqueue(tx, Message{Platform: p, Kind: KindDM, Member: member, Text: text}); err != nil {
 			return err
 		}
 	}

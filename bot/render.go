@@ -112,8 +112,7 @@ func (b *Bot) queueCard(tx *storage.Tx, subject string) error {
 			m.Actions = []string{"vote_yes", "vote_no"}
 		}
 	}
-	m.Text = Neutralize(m.Text)
-	return tx.Queue(m)
+	return enqueue(tx, m)
 }
 
 func (b *Bot) proposalCard(p *proposals.Proposal) string {

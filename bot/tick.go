@@ -196,7 +196,7 @@ func (b *Bot) remind(tx *storage.Tx, st storage.MeetingState, occ time.Time, bef
 	if err := tx.Append(domain.Event{Actor: domain.ActorBot, Kind: domain.MeetingReminded, Subject: b.meetingSubject(occ), Text: b.date(occ)}); err != nil {
 		return err
 	}
-	return queueGovernance(tx, platforms, "", text)
+	return queueGovernance(tx, platforms, "", text, Request{})
 }
 
 // NextWake is the first instant after after when something may come due: a
