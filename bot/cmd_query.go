@@ -50,11 +50,10 @@ func (b *Bot) wouldWrite(r Request, cmd Command) bool {
 		due := false
 		if cmd.Ref.Kind == 'P' {
 			if p, err := tx.Proposal(cmd.Ref.N); err == nil {
-				due = !p.DeadlineChecked && !x.now.Before(p.Deadline)
+				due = p.DeadlineDue(x.now)
 			}
 		} else if c, err := tx.Cooptation(cmd.Ref.N); err == nil {
-			due = c.State == cooptation.Open && (!x.now.Before(c.Deadline) ||
-				c.RemindedAt.IsZero() && !x.now.Before(c.Deadline.Add(-cooptation.ReminderBefore)))
+			due = c.DeadlineDue(x.now)
 		}
 		write = due || (x.actor.IsMember() && !tx.Seen(x.actor.Name, subject))
 		return nil

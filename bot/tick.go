@@ -31,7 +31,7 @@ func (b *Bot) Tick(now time.Time) (skipped int, err error) {
 			return err
 		}
 		for _, p := range ps {
-			if !p.DeadlineChecked && !now.Before(p.Deadline) {
+			if p.DeadlineDue(now) {
 				props = append(props, p.ID)
 			}
 		}
@@ -40,8 +40,7 @@ func (b *Bot) Tick(now time.Time) (skipped int, err error) {
 			return err
 		}
 		for _, c := range cs {
-			remind := c.RemindedAt.IsZero() && !now.Before(c.Deadline.Add(-cooptation.ReminderBefore))
-			if c.State == cooptation.Open && (remind || !now.Before(c.Deadline)) {
+			if c.DeadlineDue(now) {
 				coopts = append(coopts, c.ID)
 			}
 		}

@@ -127,6 +127,13 @@ func (c *Cooptation) CheckDeadline(now time.Time) []domain.Event {
 	return []domain.Event{{Actor: domain.ActorBot, Kind: domain.CooptationExpired, Subject: c.Subject(), Text: c.describe()}}
 }
 
+// DeadlineDue reports whether CheckDeadline or DueReminder has something to
+// do at now (R14, R16).
+func (c *Cooptation) DeadlineDue(now time.Time) bool {
+	remind := c.RemindedAt.IsZero() && !now.Before(c.Deadline.Add(-ReminderBefore))
+	return c.State == Open && (remind || !now.Before(c.Deadline))
+}
+
 // DueReminder is R16: once, from 48 hours before the deadline, the electors
 // who have not voted. It marks the reminder as sent; the caller queues the
 // direct messages in the same transaction.

@@ -405,6 +405,26 @@ func TestRules(t *testing.T) {
 				t.Errorf("second reminder: %v", got)
 			}
 		}},
+		{"R14_R16_deadline_due_only_when_there_is_something_to_do", func(t *testing.T) {
+			c := mustNew(t, dave, frank, domain.Operationnel)
+			if c.DeadlineDue(deadline.Add(-48*time.Hour - time.Second)) {
+				t.Error("due before the reminder window")
+			}
+			if !c.DeadlineDue(deadline.Add(-48 * time.Hour)) {
+				t.Error("not due when the reminder is")
+			}
+			c.DueReminder(deadline.Add(-48 * time.Hour))
+			if c.DeadlineDue(deadline.Add(-time.Hour)) {
+				t.Error("due again after the reminder was sent")
+			}
+			if !c.DeadlineDue(deadline) {
+				t.Error("not due at the deadline")
+			}
+			c.CheckDeadline(deadline)
+			if c.DeadlineDue(deadline.Add(time.Hour)) {
+				t.Error("due once expired")
+			}
+		}},
 		{"R16_late_check_still_reminds_before_the_deadline", func(t *testing.T) {
 			c := mustNew(t, dave, frank, domain.Operationnel)
 			if got, want := c.DueReminder(deadline.Add(-time.Hour)), []string{"alice", "bob", "carol"}; !slices.Equal(got, want) {

@@ -234,6 +234,12 @@ func (p *Proposal) Withdraw(m domain.Member, now time.Time) ([]domain.Event, err
 	return []domain.Event{{Actor: m.Name, Kind: domain.ProposalWithdrawn, Subject: p.Subject(), Text: p.Text()}}, nil
 }
 
+// DeadlineDue reports whether CheckDeadline has something to decide at now,
+// so that callers can leave untouched what it would not change.
+func (p *Proposal) DeadlineDue(now time.Time) bool {
+	return !p.DeadlineChecked && !now.Before(p.Deadline)
+}
+
 // CheckDeadline is R10, applied whenever the proposal is touched and by the
 // scheduler: at its deadline a proposal that is not approved (nor closed) is
 // stalled, once. The deadline never changes the state itself.

@@ -558,6 +558,16 @@ func TestRules(t *testing.T) {
 			}
 			wantState(t, p, rules, proposals.Withdrawn)
 		}},
+		{"R10_deadline_due_until_decided", func(t *testing.T) {
+			p := mustNew(t, alice, "")
+			if p.DeadlineDue(deadline.Add(-time.Second)) || !p.DeadlineDue(deadline) {
+				t.Error("due before the deadline, or not at it")
+			}
+			p.CheckDeadline(rules, deadline)
+			if p.DeadlineDue(deadline.Add(time.Hour)) {
+				t.Error("still due once decided")
+			}
+		}},
 		{"R10_deadline_must_be_in_the_future", func(t *testing.T) {
 			for _, d := range []time.Time{t0, t0.Add(-time.Hour)} {
 				_, _, err := proposals.New(1, alice, "", text1, d, t0)
