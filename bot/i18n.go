@@ -50,6 +50,16 @@ func newTranslator(lang string) (*translator, error) {
 	return &translator{loc: i18n.NewLocalizer(bundle, lang)}, nil
 }
 
+// NewTranslator renders catalog messages in lang ("fr" or "en"), for
+// adapters' own words (button labels, dialogs) outside a bot.
+func NewTranslator(lang string) (func(id string, data map[string]any) string, error) {
+	t, err := newTranslator(lang)
+	if err != nil {
+		return nil, err
+	}
+	return t.T, nil
+}
+
 // T renders message id with data. A missing id is a bug that a test catches
 // (TestCatalogsComplete); at run time the id itself is shown rather than
 // nothing.

@@ -34,8 +34,8 @@ func TestRegister_CreatesTheCommand(t *testing.T) {
 	want := &model.Command{
 		TeamId: teamID, CreatorId: botID, Trigger: "consent", Method: "P",
 		URL: publicURL + "/mattermost/command", AutoComplete: true,
-		AutoCompleteDesc: allTexts["fr"].commandDesc, AutoCompleteHint: allTexts["fr"].commandHint,
-		DisplayName: "consentbot", Description: allTexts["fr"].commandDesc,
+		AutoCompleteDesc: textsFor("fr").commandDesc, AutoCompleteHint: textsFor("fr").commandHint,
+		DisplayName: "consentbot", Description: textsFor("fr").commandDesc,
 	}
 	if diff := cmp.Diff(want, cmds[0], cmpopts.IgnoreFields(model.Command{}, "Id", "Token")); diff != "" {
 		t.Errorf("command (-want +got):\n%s", diff)
